@@ -72,6 +72,9 @@ public struct KubeconfigLoader: Sendable {
             for entry in config.clusters where merged.cluster(entry.name) == nil { merged.clusters.append(entry) }
             for entry in config.users where merged.user(entry.name) == nil { merged.users.append(entry) }
             for entry in config.contexts where merged.context(entry.name) == nil { merged.contexts.append(entry) }
+            for entry in config.extensions where !merged.extensions.contains(where: { $0.name == entry.name }) {
+                merged.extensions.append(entry)
+            }
             if merged.currentContext.isEmpty { merged.currentContext = config.currentContext }
             for (key, value) in config.preferences where merged.preferences[key] == nil {
                 merged.preferences[key] = value

@@ -8,8 +8,16 @@ public struct Kubeconfig: Sendable, Equatable {
     public var contexts: [Named<Context>] = []
     public var currentContext: String = ""
     public var preferences: JSONObject = JSONObject()
+    /// Top-level `extensions`, by name (first file wins, like every named entry).
+    public var extensions: [(name: String, extension: JSONValue)] = []
 
     public init() {}
+
+    public static func == (a: Kubeconfig, b: Kubeconfig) -> Bool {
+        a.clusters == b.clusters && a.users == b.users && a.contexts == b.contexts && a.currentContext == b.currentContext
+            && a.preferences == b.preferences && a.extensions.map(\.name) == b.extensions.map(\.name)
+            && a.extensions.map(\.extension) == b.extensions.map(\.extension)
+    }
 
     public func cluster(_ name: String) -> Named<Cluster>? { clusters.first { $0.name == name } }
     public func user(_ name: String) -> Named<AuthInfo>? { users.first { $0.name == name } }

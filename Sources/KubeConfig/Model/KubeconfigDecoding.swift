@@ -103,24 +103,31 @@ extension Kubeconfig {
         }
         guard case .object(let top) = document else { return config }
         let root = FieldReader(top, path: "")
+        let kind = try root.string("kind")
+        let apiVersion = try root.string("apiVersion")
+        guard kind.isEmpty || kind == "Config" else { throw KubeconfigError("kind \"\(kind)\" is not a kubeconfig (expected kind: Config)") }
+        guard apiVersion.isEmpty || apiVersion == "v1" else { throw KubeconfigError("apiVersion \"\(apiVersion)\" is not supported for a kubeconfig (expected v1)") }
         config.currentContext = try root.string("current-context")
         config.preferences = try root.child("preferences")?.object ?? JSONObject()
+        for entry in try root.list("extensions") {
+            config.extensions.append((try entry.string("name"), entry.raw("extension") ?? .null))
+        }
         for entry in try root.list("clusters") {
             let name = try entry.string("name")
             let cluster = try entry.child("cluster").map { r throws(KubeconfigError) in try decodeCluster(r) } ?? Cluster()
-            config.clusters.removeAll { $0.name == name }  // within one file the last entry wins, as in kubectl
+            guard !config.clusters.contains(where: { $0.name == name }) else { throw KubeconfigError("clusters: duplicate name \"\(name)\" in list") }
             config.clusters.append(Named(name: name, value: cluster, origin: origin))
         }
         for entry in try root.list("users") {
             let name = try entry.string("name")
             let user = try entry.child("user").map { r throws(KubeconfigError) in try decodeAuthInfo(r) } ?? AuthInfo()
-            config.users.removeAll { $0.name == name }
+            guard !config.users.contains(where: { $0.name == name }) else { throw KubeconfigError("users: duplicate name \"\(name)\" in list") }
             config.users.append(Named(name: name, value: user, origin: origin))
         }
         for entry in try root.list("contexts") {
             let name = try entry.string("name")
             let context = try entry.child("context").map { r throws(KubeconfigError) in try decodeContext(r) } ?? Context()
-            config.contexts.removeAll { $0.name == name }
+            guard !config.contexts.contains(where: { $0.name == name }) else { throw KubeconfigError("contexts: duplicate name \"\(name)\" in list") }
             config.contexts.append(Named(name: name, value: context, origin: origin))
         }
         return config
@@ -180,6 +187,10 @@ extension Kubeconfig {
             e.installHint = try exec.string("installHint")
             e.provideClusterInfo = try exec.bool("provideClusterInfo")
             e.interactiveMode = try exec.string("interactiveMode")
+            // kubectl's conversion defaults it for the beta APIs only.
+            if e.interactiveMode.isEmpty, e.apiVersion.hasSuffix("/v1beta1") || e.apiVersion.hasSuffix("/v1alpha1") {
+                e.interactiveMode = "IfAvailable"
+            }
             let envList = try exec.list("env")
             if exec.raw("env") != nil {
                 var vars: [ExecEnvVar] = []

@@ -10,6 +10,7 @@ extension Kubeconfig {
         var out = Kubeconfig()
         out.currentContext = name
         out.preferences = preferences
+        out.extensions = extensions
         out.contexts = [context]
         if !context.value.cluster.isEmpty {
             guard let cluster = cluster(context.value.cluster) else {
@@ -30,6 +31,7 @@ extension Kubeconfig {
     public func flattened() throws(KubeconfigError) -> Kubeconfig {
         func inline(_ path: inout String, into data: inout [UInt8], origin: String) throws(KubeconfigError) {
             guard !path.isEmpty else { return }
+            guard data.isEmpty else { throw KubeconfigError("cannot have values for both path and contents (\(path))") }
             let absolute = Paths.join(Paths.directory(of: origin), path)
             switch Files.read(absolute) {
             case .success(let bytes): data = bytes
@@ -58,16 +60,21 @@ extension Kubeconfig {
         top["kind"] = "Config"
         top["apiVersion"] = "v1"
         top["preferences"] = .object(preferences)
-        top["clusters"] = .array(clusters.sorted { $0.name < $1.name }.map { entry in
+        top["clusters"] = clusters.isEmpty ? .null : .array(clusters.sorted { $0.name < $1.name }.map { entry in
             .object(JSONObject([("name", .string(entry.name)), ("cluster", entry.value.viewJSON)]))
         })
-        top["users"] = .array(users.sorted { $0.name < $1.name }.map { entry in
+        top["users"] = users.isEmpty ? .null : .array(users.sorted { $0.name < $1.name }.map { entry in
             .object(JSONObject([("name", .string(entry.name)), ("user", entry.value.viewJSON)]))
         })
-        top["contexts"] = .array(contexts.sorted { $0.name < $1.name }.map { entry in
+        top["contexts"] = contexts.isEmpty ? .null : .array(contexts.sorted { $0.name < $1.name }.map { entry in
             .object(JSONObject([("name", .string(entry.name)), ("context", entry.value.viewJSON)]))
         })
         top["current-context"] = .string(currentContext)
+        if !extensions.isEmpty {
+            top["extensions"] = .array(extensions.sorted { $0.name < $1.name }.map {
+                .object(JSONObject([("name", .string($0.name)), ("extension", $0.extension)]))
+            })
+        }
         return .object(top)
     }
 }

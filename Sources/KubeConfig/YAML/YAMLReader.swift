@@ -132,8 +132,7 @@ struct YAMLTreeBuilder {
                 }
                 stack.append(.mapping(anchor: a, object: object, pendingKey: nil, mergeKeyPending: false))
             } else if let key = pendingKey {
-                if object[key] != nil { throw fail("mapping key \"\(key)\" already defined") }
-                object[key] = value
+                object[key] = value  // a repeated key: the last value wins, as go-yaml v2 does
                 stack.append(.mapping(anchor: a, object: object, pendingKey: nil, mergeKeyPending: false))
             } else if isMergeKey {
                 stack.append(.mapping(anchor: a, object: object, pendingKey: nil, mergeKeyPending: true))
