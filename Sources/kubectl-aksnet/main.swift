@@ -1,1 +1,6 @@
-print("x")
+import AKSNetCLI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(Entry.main(CommandLine.arguments))

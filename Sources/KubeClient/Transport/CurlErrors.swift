@@ -1,0 +1,50 @@
+import CCurl
+import KubeConfig
+
+/// libcurl's result codes as KubeErrors that name the server and the cause.
+enum CurlErrors {
+    static func map(_ code: CURLcode, detail: String, osErrno: Int, server: String, config: RESTConfig) -> KubeError {
+        let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST:
+            let host = ServerURL(server)?.host ?? server
+            return KubeError(kind: .dns, message: "lookup \(host): no such host (\(text))", server: server)
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            return KubeError(kind: .dns, message: "proxy \(config.proxyURL): cannot resolve (\(text))", server: server)
+        case CURLE_COULDNT_CONNECT:
+            let target = ServerURL(server).map { "\($0.host):\($0.port)" } ?? server
+            if osErrno == 111 {  // ECONNREFUSED
+                return KubeError(kind: .connectionRefused, message: "dial tcp \(target): connect: connection refused", server: server)
+            }
+            let cause = osErrno != 0 ? Files.errorText(Int32(osErrno)) : text
+            return KubeError(kind: .connection, message: "dial tcp \(target): \(cause)", server: server)
+        case CURLE_OPERATION_TIMEDOUT:
+            return KubeError(kind: .timeout, message: "request timed out (\(text))", server: server)
+        case CURLE_PEER_FAILED_VERIFICATION:
+            let trust = config.tls.caFile.isEmpty ? (config.tls.caData.isEmpty ? "the system CAs" : "certificate-authority-data") : config.tls.caFile
+            return KubeError(kind: .tls, message: "tls: failed to verify the server certificate against \(trust): \(text)", server: server)
+        case CURLE_SSL_CACERT_BADFILE:
+            return KubeError(kind: .tls, message: "tls: cannot load the certificate authority (\(config.tls.caFile.isEmpty ? "certificate-authority-data" : config.tls.caFile)): \(text)", server: server)
+        case CURLE_SSL_CERTPROBLEM:
+            let which = config.tls.clientCertFile.isEmpty ? "client-certificate-data" : config.tls.clientCertFile
+            return KubeError(kind: .tls, message: "tls: cannot use the client certificate \(which): \(text)", server: server)
+        case CURLE_SSL_CONNECT_ERROR:
+            return KubeError(kind: .tls, message: "tls: handshake failed: \(text)", server: server)
+        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE:
+            return KubeError(kind: .connection, message: "connection dropped: \(text)", server: server)
+        default:
+            return KubeError(kind: .connection, message: "\(text) (curl error \(code.rawValue))", server: server)
+        }
+    }
+}
+
+extension KubeError {
+    /// Failures where nothing reached the server or the answer was lost: safe
+    /// to retry an idempotent request.
+    var isRetryableConnectionFailure: Bool {
+        switch kind {
+        case .connection: return true
+        default: return false
+        }
+    }
+}
