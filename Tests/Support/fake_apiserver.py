@@ -1392,6 +1392,9 @@ def main():
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    # A parent that spawned us from a worker thread (Swift's Process under a
+    # test runner) may hand down a mask that blocks these: undo it.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 
     write_atomic(pid_file, "%d\n" % os.getpid())
     write_atomic(port_file, "%d\n" % port)

@@ -50,12 +50,25 @@ public enum ProcessRunner {
             posix_spawn_file_actions_addclose(&actions, errPipe[0])
             posix_spawn_file_actions_addclose(&actions, errPipe[1])
         }
+        // Children start with no blocked signals and default SIGPIPE, whatever
+        // thread we are on (worker threads block signals; we ignore SIGPIPE).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = [resolved] + arguments
         let envp = environment.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let status = withCStrings(argv) { cArgv in
             withCStrings(envp) { cEnv in
-                posix_spawn(&pid, resolved, &actions, nil, cArgv, cEnv)
+                posix_spawn(&pid, resolved, &actions, &attributes, cArgv, cEnv)
             }
         }
         close(outPipe[1])

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# aksnet: install (default) or test.
+#   ./install.sh          apt deps, release build, install kubectl-aksnet* to $PREFIX, run the demo
+#   ./install.sh test     every test layer (what .ci/run calls)
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+PREFIX=${PREFIX:-/usr/local/bin}
+MODE=${1:-install}
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+APT_PACKAGES=(libcurl4-openssl-dev libyaml-dev iproute2 iptables nftables tcpdump socat conntrack
+              tshark openssh-client openssh-server openssl curl python3 python3-venv util-linux)
+
+install_deps() {
+    local missing=()
+    for p in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        log "installing Debian packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        # tshark asks whether non-root users may capture; answer for it.
+        echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
+        apt-get update -qq
+        apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    if ! command -v kubectl >/dev/null 2>&1; then
+        log "kubectl not found: installing Debian's kubernetes-client"
+        apt-get install -y -qq kubernetes-client >/dev/null || log "warning: no kubectl; the oracle tests need one"
+    fi
+    if [ ! -x "$ROOT/.venv/bin/python" ]; then
+        log "creating the Python test virtualenv (.venv)"
+        python3 -m venv "$ROOT/.venv"
+    fi
+    if ! "$ROOT/.venv/bin/python" -c 'import kubernetes, kubernetes_validate' 2>/dev/null; then
+        log "installing kubernetes and kubernetes-validate into .venv"
+        "$ROOT/.venv/bin/pip" install -q kubernetes kubernetes-validate
+    fi
+}
+
+# The release binary links the Swift runtime statically: only libcurl, libyaml and libc remain.
+build_release() {
+    log "building kubectl-aksnet (release)"
+    swift build -c release --product kubectl-aksnet -Xswiftc -static-stdlib
+}
+
+install_binaries() {
+    local bin
+    bin=$(swift build -c release --show-bin-path)
+    mkdir -p "$PREFIX"
+    install -m 0755 "$bin/kubectl-aksnet" "$PREFIX/kubectl-aksnet"
+    log "installed $PREFIX/kubectl-aksnet"
+}
+
+demo() {
+    log "demo: kubectl aksnet version --client"
+    "$PREFIX/kubectl-aksnet" version --client
+    if command -v kubectl >/dev/null 2>&1; then
+        PATH="$PREFIX:$PATH" kubectl aksnet version --client
+    fi
+}
+
+run_tests() {
+    log "building and running the tests (debug)"
+    swift build --build-tests
+    # Swift Testing runs suites in parallel; the server tests use their own ports and folders.
+    swift test --skip-build
+}
+
+case "$MODE" in
+    install)
+        install_deps
+        build_release
+        install_binaries
+        demo
+        ;;
+    test)
+        install_deps
+        run_tests
+        ;;
+    *)
+        echo "usage: $0 [test]" >&2
+        exit 2
+        ;;
+esac
