@@ -18,6 +18,8 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
 public enum YAMLReader {
     /// Stops alias bombs ("billion laughs"): the size a document may expand to.
     public static let maxNodes = 2_000_000
+    /// Nesting bound: deeper documents are refused rather than risk the stack.
+    public static let maxDepth = 512
 
     public static func read(_ text: String) throws(YAMLError) -> JSONValue {
         try read(bytes: Array(text.utf8))
@@ -54,6 +56,8 @@ struct YAMLTreeBuilder {
     }
 
     var stack: [Frame] = []
+    /// The expanded size (aliases counted in full) of each open collection.
+    var sizes: [Int] = []
     var anchors: [String: (value: JSONValue, size: Int)] = [:]
     var result: JSONValue?
     var nodes = 0
@@ -91,19 +95,23 @@ struct YAMLTreeBuilder {
             let isMergeKey = plain && tag == nil && text == "<<"
             try add(value, anchor: anchor, size: 1, isMergeKey: isMergeKey, fail: fail)
         case YAML_SEQUENCE_START_EVENT:
+            guard stack.count < YAMLReader.maxDepth else { throw fail("document nested deeper than \(YAMLReader.maxDepth) levels") }
             let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
             stack.append(.sequence(anchor: anchor, items: []))
+            sizes.append(1)
         case YAML_MAPPING_START_EVENT:
+            guard stack.count < YAMLReader.maxDepth else { throw fail("document nested deeper than \(YAMLReader.maxDepth) levels") }
             let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
             stack.append(.mapping(anchor: anchor, object: JSONObject(), pendingKey: nil, mergeKeyPending: false))
+            sizes.append(1)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard let frame = stack.popLast() else { throw fail("unbalanced collection end") }
+            guard let frame = stack.popLast(), let size = sizes.popLast() else { throw fail("unbalanced collection end") }
             nodes += 1
             switch frame {
             case .sequence(let anchor, let items):
-                try add(.array(items), anchor: anchor, size: items.count + 1, isMergeKey: false, fail: fail)
+                try add(.array(items), anchor: anchor, size: size, isMergeKey: false, fail: fail)
             case .mapping(let anchor, let object, _, _):
-                try add(.object(object), anchor: anchor, size: object.count + 1, isMergeKey: false, fail: fail)
+                try add(.object(object), anchor: anchor, size: size, isMergeKey: false, fail: fail)
             }
         default:
             break
@@ -114,6 +122,7 @@ struct YAMLTreeBuilder {
     private mutating func add(_ value: JSONValue, anchor: String?, size: Int, isMergeKey: Bool,
                               fail: (String) -> YAMLError) throws(YAMLError) {
         if let anchor { anchors[anchor] = (value, size) }
+        if !sizes.isEmpty { sizes[sizes.count - 1] += size }
         guard let top = stack.popLast() else {
             if result == nil { result = value }
             return
