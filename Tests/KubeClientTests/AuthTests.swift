@@ -83,6 +83,39 @@ import Testing
         #expect(statuses == [200, 200, 200, 401, 200])
     }
 
+    @Test func kubeloginAsAKSWritesItFoundOnPathAndReRunAfterExpiry() throws {
+        let fake = try FakeAPIServer()
+        defer { fake.stop() }
+        let bin = fake.path("bin")
+        let pluginDir = fake.path("plugin")
+        for dir in [bin, pluginDir] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        try FileManager.default.createSymbolicLink(atPath: bin + "/kubelogin",
+                                                   withDestinationPath: FakeAPIServer.support.appendingPathComponent("exec_plugin.sh").path)
+        try "aad-token".write(toFile: pluginDir + "/token", atomically: true, encoding: .utf8)
+        // Expires in 5 s: inside the 10 s safety margin, so every request asks again.
+        let soon = Date().addingTimeInterval(5)
+        try ISO8601DateFormatter().string(from: soon).write(toFile: pluginDir + "/expiry", atomically: true, encoding: .utf8)
+        try "aad-token,aks-user@example.com\n".write(toFile: fake.path("tokens"), atomically: true, encoding: .utf8)
+        let kubeconfig = try fake.writeKubeconfig(user: """
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1beta1
+                  args: [get-token, --environment, AzurePublicCloud, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630, --login, azurecli]
+                  command: kubelogin
+                  env: null
+                  installHint: "kubelogin is not installed which is required to connect to AAD enabled cluster."
+                  provideClusterInfo: false
+
+            """)
+        let path = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let client = try fake.client(kubeconfig: kubeconfig, env: ["PATH": path, "AKSNET_TEST_PLUGIN_DIR": pluginDir])
+        _ = try client.version()
+        _ = try client.version()
+        #expect(client.transport.execPluginCalls == 2)
+        #expect(try fake.requests().allSatisfy { $0["user"]?.stringValue == "aks-user@example.com" })
+        let calls = try String(contentsOfFile: pluginDir + "/calls", encoding: .utf8)
+        #expect(calls.contains("get-token --environment AzurePublicCloud --server-id 6dae42f8-4368-4678-94ff-3960e28e3630 --login azurecli"))
+    }
+
     @Test func impersonationHeaders() throws {
         let fake = try FakeAPIServer()
         defer { fake.stop() }

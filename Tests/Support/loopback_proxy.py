@@ -39,6 +39,7 @@ HANDSHAKE_TIMEOUT = 10.0      # seconds for TLS handshake / request header / SOC
 CONNECT_TIMEOUT = 5.0         # seconds to connect to the target
 MAX_HEADER = 64 * 1024
 BUF = 64 * 1024
+RELAY_LIMIT = 256 * 1024     # max bytes buffered per direction
 
 _log_lock = threading.Lock()
 
@@ -120,43 +121,79 @@ def connect_target(addrs, port):
 # --------------------------------------------------------------------------
 
 def relay(client, target, initial=b""):
-    """Copy bytes both ways until the target closes or anything fails.
+    """Copy bytes both ways until the target closes (or anything fails).
 
-    One thread, select()-based, so it is safe with an SSLSocket on the client side
-    (an OpenSSL connection must not be read and written from two threads at once).
-    EOF from the client half-closes the target and keeps forwarding target->client
-    until the target closes too."""
+    One thread, non-blocking sockets and select(), with a bounded buffer per direction:
+    safe with an SSLSocket on the client side (an OpenSSL connection must not be used
+    from two threads at once) and cannot deadlock on full-duplex traffic.  EOF from the
+    client half-closes the target (SHUT_WR) and target->client keeps flowing until the
+    target closes; then the client connection is closed (TLS: close_notify first)."""
     is_tls = isinstance(client, ssl.SSLSocket)
-    client_open = True
+    c2t = bytearray(initial)            # pending client -> target
+    t2c = bytearray()                   # pending target -> client
+    c_eof = t_eof = t_shut = False
+    client.setblocking(False)
+    target.setblocking(False)
     try:
-        if initial:
-            target.sendall(initial)
         while True:
-            rlist = [target] + ([client] if client_open else [])
-            if client_open and is_tls and client.pending():
-                readable = [client]
-            else:
-                readable, _, _ = select.select(rlist, [], [])
-            if client_open and client in readable:
+            if t_eof and not t2c:
+                break
+            if c_eof and not c2t and not t_shut:
+                t_shut = True
+                try:
+                    target.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+            rl, wl = [], []
+            read_client = not c_eof and len(c2t) < RELAY_LIMIT
+            read_target = not t_eof and len(t2c) < RELAY_LIMIT
+            if read_client:
+                rl.append(client)
+            if read_target:
+                rl.append(target)
+            if c2t:
+                wl.append(target)
+            if t2c:
+                wl.append(client)
+            buffered = read_client and is_tls and client.pending() > 0
+            r, w, _ = select.select(rl, wl, [], 0 if buffered else None)
+            if read_client and (buffered or client in r):
                 try:
                     data = client.recv(BUF)
-                except ssl.SSLWantReadError:
-                    data = None
-                if data is None:
+                    if data:
+                        c2t += data
+                    else:
+                        c_eof = True
+                except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
                     pass
-                elif data:
-                    target.sendall(data)
-                else:
-                    client_open = False
-                    try:
-                        target.shutdown(socket.SHUT_WR)
-                    except OSError:
-                        pass
-            if target in readable:
-                data = target.recv(BUF)
-                if not data:
-                    return
-                client.sendall(data)
+                except (ssl.SSLEOFError, ssl.SSLZeroReturnError, ConnectionResetError):
+                    c_eof = True
+            if read_target and target in r:
+                try:
+                    data = target.recv(BUF)
+                    if data:
+                        t2c += data
+                    else:
+                        t_eof = True
+                except BlockingIOError:
+                    pass
+                except ConnectionResetError:
+                    t_eof = True
+            if c2t and target in w:
+                try:
+                    del c2t[:target.send(c2t)]
+                except BlockingIOError:
+                    pass
+            if t2c and client in w:
+                try:
+                    del t2c[:client.send(t2c)]
+                except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+                    pass
+        if is_tls:
+            try:
+                client.unwrap()         # sends close_notify; does not wait for the peer's
+            except Exception:
+                pass
     except Exception:                   # peer reset, socket shut down at exit, ...
         return
 
