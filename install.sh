@@ -51,7 +51,7 @@ install_binaries() {
     local bin
     bin=$(swift build -c release --show-bin-path)
     mkdir -p "$PREFIX"
-    install -m 0755 "$bin/kubectl-aksnet" "$PREFIX/kubectl-aksnet"
+    install -s -m 0755 "$bin/kubectl-aksnet" "$PREFIX/kubectl-aksnet"
     log "installed $PREFIX/kubectl-aksnet"
 }
 

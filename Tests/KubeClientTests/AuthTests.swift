@@ -158,3 +158,37 @@ import Testing
         #expect(!withFlag.stderr.contains("admin-token") && !withFlag.stdout.contains("admin-token"))
     }
 }
+
+/// `proxy-url` in the kubeconfig: http (CONNECT), https and socks5, through a loopback proxy.
+@Suite(.serialized) struct ProxyTests {
+    @Test(arguments: ["http", "https", "socks5"])
+    func reachesTheServerThroughTheProxy(_ mode: String) throws {
+        let fake = try FakeAPIServer()
+        defer { fake.stop() }
+        let proxy = Process()
+        proxy.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var args = ["python3", FakeAPIServer.support.appendingPathComponent("loopback_proxy.py").path, "--dir", fake.dir.path, "--mode", mode]
+        if mode == "https" { args += ["--cert", fake.path("server.crt"), "--key", fake.path("server.key")] }
+        proxy.arguments = args
+        proxy.standardError = FileHandle.nullDevice
+        try proxy.run()
+        defer { kill(proxy.processIdentifier, SIGTERM); proxy.waitUntilExit() }
+        var port: Int?
+        for _ in 0..<250 where port == nil {
+            port = (try? String(contentsOfFile: fake.path("proxy-port"), encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if port == nil { usleep(20_000) }
+        }
+        let proxyPort = try #require(port)
+        let host = mode == "https" ? "localhost" : "127.0.0.1"
+        let kubeconfig = try fake.writeKubeconfig(user: "    token: admin-token\n", cluster: """
+                server: https://localhost:\(fake.port)
+                certificate-authority: ca.crt
+                proxy-url: \(mode)://\(host):\(proxyPort)
+
+            """)
+        let client = try fake.client(kubeconfig: kubeconfig, env: ["NO_PROXY": "", "no_proxy": ""])
+        #expect(try client.version().gitVersion == "v1.32.5")
+        let log = try String(contentsOfFile: fake.path("proxy-log"), encoding: .utf8)
+        #expect(log.contains("\(mode) localhost:\(fake.port)"), "proxy log: \(log)")
+    }
+}

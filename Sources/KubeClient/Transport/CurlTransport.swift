@@ -135,7 +135,15 @@ public final class CurlTransport: Sendable {
         if let timeout = config.requestTimeout, !request.isStream { h.set(CURLOPT_TIMEOUT_MS, Int(timeout * 1000)) }
         if !config.disableCompression { h.set(CURLOPT_ACCEPT_ENCODING, "") }
         TLSOptions.apply(config: config, creds: creds, to: h, url: url)
-        if !config.proxyURL.isEmpty { h.set(CURLOPT_PROXY, config.proxyURL) }
+        if !config.proxyURL.isEmpty {
+            // Go's socks5 dialer hands the host name to the proxy; curl does that for socks5h.
+            let proxy = config.proxyURL.lowercased().hasPrefix("socks5://") ? "socks5h://" + config.proxyURL.dropFirst(9) : config.proxyURL
+            h.set(CURLOPT_PROXY, proxy)
+            if proxy.lowercased().hasPrefix("https://"), !config.tls.caFile.isEmpty || !config.tls.caData.isEmpty {
+                // An https proxy is checked against the system CAs unless the cluster CA signed it (a lab, a test).
+                if !config.tls.caData.isEmpty { h.set(CURLOPT_PROXY_CAINFO_BLOB, blob: config.tls.caData) } else { h.set(CURLOPT_PROXY_CAINFO, config.tls.caFile) }
+            }
+        }
 
         _ = ccurl_setopt_write_function(h.raw, TransferCallbacks.write)
         _ = ccurl_setopt_pointer(h.raw, CURLOPT_WRITEDATA, user)
