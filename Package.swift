@@ -15,6 +15,7 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CYAML", linkerSettings: [.linkedLibrary("yaml")]),
         .target(name: "KubeModel"),
+        .target(name: "KubeWire", dependencies: ["KubeModel"]),
         .target(name: "KubeConfig", dependencies: ["KubeModel", "CYAML"]),
         .target(name: "KubeClient", dependencies: ["KubeModel", "KubeConfig", "CCurl"]),
         .target(name: "AKSNetCLI", dependencies: [
@@ -23,6 +24,7 @@ let package = Package(
         ]),
         .executableTarget(name: "kubectl-aksnet", dependencies: ["AKSNetCLI"]),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
+        .testTarget(name: "KubeWireTests", dependencies: ["KubeWire", "KubeModel"]),
         .testTarget(name: "KubeConfigTests", dependencies: ["KubeConfig", "KubeModel"], exclude: ["Fixtures"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeConfig", "KubeModel"]),
         .testTarget(name: "AKSNetCLITests", dependencies: ["AKSNetCLI"]),

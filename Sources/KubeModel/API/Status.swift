@@ -32,9 +32,8 @@ public struct Status: Sendable, Equatable {
 
     /// Reads a Status from a JSON document; nil when the document is not one.
     public init?(json: JSONValue) {
-        guard json["kind"]?.stringValue == "Status" || json["status"]?.stringValue != nil,
-              json["code"] != nil || json["reason"] != nil || json["message"] != nil
-        else { return nil }
+        let statusWord = json["status"]?.stringValue
+        guard json["kind"]?.stringValue == "Status" || statusWord == "Success" || statusWord == "Failure" else { return nil }
         status = json["status"]?.stringValue ?? ""
         message = json["message"]?.stringValue ?? ""
         reason = json["reason"]?.stringValue ?? ""
