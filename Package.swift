@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "KubeModel"),
         .target(name: "KubeWire", dependencies: ["KubeModel"]),
         .target(name: "KubeConfig", dependencies: ["KubeModel", "CYAML"]),
-        .target(name: "KubeClient", dependencies: ["KubeModel", "KubeConfig", "CCurl"]),
+        .target(name: "KubeClient", dependencies: ["KubeModel", "KubeConfig", "KubeWire", "CCurl"]),
         .target(name: "AKSNetCLI", dependencies: [
             "KubeModel", "KubeConfig", "KubeClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -126,25 +126,9 @@ public final class CurlTransport: Sendable {
 
     private func configure(_ h: CurlHandle, request: HTTPRequest, url: String, creds: RequestCredentials,
                            user: UnsafeMutableRawPointer, headers: inout UnsafeMutablePointer<curl_slist>?) {
-        h.set(CURLOPT_ERRORBUFFER, 0)
-        _ = ccurl_setopt_pointer(h.raw, CURLOPT_ERRORBUFFER, h.errorBuffer)
-        h.set(CURLOPT_NOSIGNAL, 1)
-        h.set(CURLOPT_USERAGENT, Self.userAgent)
-        h.set(CURLOPT_TCP_KEEPALIVE, 1)
-        h.set(CURLOPT_CONNECTTIMEOUT_MS, 30_000)
+        prepareConnection(h, url: url, creds: creds)
         if let timeout = config.requestTimeout, !request.isStream { h.set(CURLOPT_TIMEOUT_MS, Int(timeout * 1000)) }
         if !config.disableCompression { h.set(CURLOPT_ACCEPT_ENCODING, "") }
-        TLSOptions.apply(config: config, creds: creds, to: h, url: url)
-        if !config.proxyURL.isEmpty {
-            // Go's socks5 dialer hands the host name to the proxy; curl does that for socks5h.
-            let proxy = config.proxyURL.lowercased().hasPrefix("socks5://") ? "socks5h://" + config.proxyURL.dropFirst(9) : config.proxyURL
-            h.set(CURLOPT_PROXY, proxy)
-            if proxy.lowercased().hasPrefix("https://"), !config.tls.caFile.isEmpty || !config.tls.caData.isEmpty {
-                // An https proxy is checked against the system CAs unless the cluster CA signed it (a lab, a test).
-                if !config.tls.caData.isEmpty { h.set(CURLOPT_PROXY_CAINFO_BLOB, blob: config.tls.caData) } else { h.set(CURLOPT_PROXY_CAINFO, config.tls.caFile) }
-            }
-        }
-
         _ = ccurl_setopt_write_function(h.raw, TransferCallbacks.write)
         _ = ccurl_setopt_pointer(h.raw, CURLOPT_WRITEDATA, user)
         _ = ccurl_setopt_header_function(h.raw, TransferCallbacks.header)
@@ -180,6 +164,25 @@ public final class CurlTransport: Sendable {
             headers = curl_slist_append(headers, value.isEmpty ? "\(name):" : "\(name): \(value)")
         }
         _ = ccurl_setopt_slist(h.raw, CURLOPT_HTTPHEADER, headers)
+    }
+
+    /// What every connection needs: TLS, client certificate, proxy, time-outs.
+    func prepareConnection(_ h: CurlHandle, url: String, creds: RequestCredentials) {
+        _ = ccurl_setopt_pointer(h.raw, CURLOPT_ERRORBUFFER, h.errorBuffer)
+        h.set(CURLOPT_NOSIGNAL, 1)
+        h.set(CURLOPT_USERAGENT, Self.userAgent)
+        h.set(CURLOPT_TCP_KEEPALIVE, 1)
+        h.set(CURLOPT_CONNECTTIMEOUT_MS, 30_000)
+        TLSOptions.apply(config: config, creds: creds, to: h, url: url)
+        if !config.proxyURL.isEmpty {
+            // Go's socks5 dialer hands the host name to the proxy; curl does that for socks5h.
+            let proxy = config.proxyURL.lowercased().hasPrefix("socks5://") ? "socks5h://" + config.proxyURL.dropFirst(9) : config.proxyURL
+            h.set(CURLOPT_PROXY, proxy)
+            if proxy.lowercased().hasPrefix("https://"), !config.tls.caFile.isEmpty || !config.tls.caData.isEmpty {
+                // An https proxy is checked against the system CAs unless the cluster CA signed it (a lab, a test).
+                if !config.tls.caData.isEmpty { h.set(CURLOPT_PROXY_CAINFO_BLOB, blob: config.tls.caData) } else { h.set(CURLOPT_PROXY_CAINFO, config.tls.caFile) }
+            }
+        }
     }
 
     private func headerListForLog(request: HTTPRequest, creds: RequestCredentials) -> [(String, String)] {

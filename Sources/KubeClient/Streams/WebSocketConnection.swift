@@ -1,0 +1,229 @@
+import CCurl
+import KubeConfig
+import KubeModel
+import KubeWire
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A WebSocket to the API server over libcurl, which has no WebSocket
+/// support here (7.88): CONNECT_ONLY opens TCP+TLS (and any proxy) with the
+/// kubeconfig's settings, then we write the HTTP/1.1 upgrade and speak
+/// RFC 6455 with curl_easy_send/recv. One thread drives a connection.
+public final class WebSocketConnection: @unchecked Sendable {
+    let handle: CurlHandle
+    let socket: Int32
+    let server: String
+    public let subprotocol: String?
+    private var decoder = WebSocketDecoder(maxFrameSize: 16 << 20, maxMessageSize: 64 << 20)
+    private var pending: [WebSocketMessage] = []
+    private var closed = false
+    private var sentClose = false
+
+    init(handle: CurlHandle, socket: Int32, server: String, subprotocol: String?, leftover: [UInt8]) throws(KubeError) {
+        self.handle = handle
+        self.socket = socket
+        self.server = server
+        self.subprotocol = subprotocol
+        if !leftover.isEmpty { try absorb(leftover) }
+    }
+
+    /// Opens `path` (with its query) and upgrades, offering `protocols`.
+    static func open(transport: CurlTransport, path: String, protocols: [String]) throws(KubeError) -> WebSocketConnection {
+        let config = transport.config
+        let creds = try transport.credentials.current()
+        guard let handle = CurlHandle() else { throw KubeError(kind: .connection, message: "cannot create a libcurl handle", server: config.server) }
+        let url = config.server + path
+        transport.prepareConnection(handle, url: url, creds: creds)
+        handle.set(CURLOPT_CONNECT_ONLY, 1)
+        // An h2 ALPN answer would make the raw upgrade impossible.
+        handle.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
+        let code = curl_easy_perform(handle.raw)
+        guard code == CURLE_OK else {
+            throw CurlErrors.map(code, detail: handle.errorText, osErrno: handle.info(CURLINFO_OS_ERRNO), server: config.server, config: config)
+        }
+        var sock: curl_socket_t = -1
+        _ = ccurl_getinfo_socket(handle.raw, CURLINFO_ACTIVESOCKET, &sock)
+        guard sock >= 0 else { throw KubeError(kind: .connection, message: "no socket after connecting", server: config.server) }
+
+        let key = Base64.encode((0..<16).map { _ in UInt8.random(in: 0...255) })
+        let hostHeader = ServerURL(config.server).map { "\(TLSOptions.hostLiteral($0.host)):\($0.port)" } ?? ""
+        var headers: [(String, String)] = [("Host", hostHeader), ("User-Agent", CurlTransport.userAgent)]
+        headers += creds.headers
+        headers += config.impersonation.headers
+        let prefix = ServerURL(config.server).map { _ in pathPrefix(config.server) } ?? ""
+        let request = WebSocketHandshake.request(path: prefix + path, key: key, protocols: protocols, headers: headers)
+        if Log.enabled(6) { Log.write("GET \(url) (upgrade: \(protocols.joined(separator: ", ")))") }
+        if Log.enabled(7) {
+            for (name, value) in headers { Log.write("Request Header: \"\(name): \(Log.redact(header: name, value: value))\"") }
+        }
+        try sendAll(handle: handle, socket: sock, Array(request.utf8), server: config.server)
+
+        var received: [UInt8] = []
+        var headEnd: Int?
+        while headEnd == nil {
+            let chunk = try receiveSome(handle: handle, socket: sock, server: config.server, wait: true) ?? []
+            guard !chunk.isEmpty else { throw KubeError(kind: .streamClosed, message: "the server closed the connection during the upgrade of \(path)", server: config.server) }
+            received += chunk
+            headEnd = findHeadEnd(received)
+            if received.count > 64 << 10 && headEnd == nil {
+                throw KubeError(kind: .invalidResponse, message: "upgrade response head too large", server: config.server)
+            }
+        }
+        guard let headEnd else { throw KubeError(kind: .invalidResponse, message: "no upgrade response", server: config.server) }
+        let head = String(decoding: received[..<headEnd], as: UTF8.self)
+        var rest = Array(received[(headEnd + 4)...])
+        let outcome: WebSocketHandshake.Outcome
+        do {
+            outcome = try WebSocketHandshake.check(responseHead: head, key: key, offered: protocols)
+        } catch {
+            throw KubeError(kind: .invalidResponse, message: "upgrade of \(path) failed: \(error.reason)", server: config.server)
+        }
+        switch outcome {
+        case .upgraded(let chosen):
+            if Log.enabled(6) { Log.write("upgraded \(url) to \(chosen ?? "no subprotocol")") }
+            return try WebSocketConnection(handle: handle, socket: sock, server: config.server, subprotocol: chosen, leftover: rest)
+        case .refused(let status, let responseHeaders):
+            // Read the error body (Content-Length, or until the server closes).
+            let length = responseHeaders.first { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1.trimmed) }
+            while length.map({ rest.count < $0 }) ?? true {
+                guard let chunk = try? receiveSome(handle: handle, socket: sock, server: config.server, wait: true), !chunk.isEmpty else { break }
+                rest += chunk
+                if rest.count > 1 << 20 { break }
+            }
+            if Log.enabled(6) { Log.write("GET \(url) \(status) (upgrade refused)") }
+            var error = KubeError.fromResponse(code: status, body: rest, server: config.server)
+            if rest.isEmpty, status == 403 {
+                error.message = "the server refused the upgrade (403): none of the subprotocols \(protocols.joined(separator: ", ")) is supported"
+                error.status?.message = error.message
+            }
+            throw error
+        }
+    }
+
+    static func pathPrefix(_ server: String) -> String {
+        // A server URL may carry a path (a proxy in front of the API): keep it.
+        let pieces = server.split(separator: "://", maxSplits: 1)
+        guard pieces.count == 2, let slash = pieces[1].firstIndex(of: "/") else { return "" }
+        return String(pieces[1][slash...])
+    }
+
+    static func findHeadEnd(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
+            return i
+        }
+        return nil
+    }
+
+    // MARK: raw I/O
+
+    static func sendAll(handle: CurlHandle, socket: Int32, _ bytes: [UInt8], server: String) throws(KubeError) {
+        var offset = 0
+        while offset < bytes.count {
+            var sent = 0
+            let code = bytes.withUnsafeBytes { buffer in
+                curl_easy_send(handle.raw, buffer.baseAddress! + offset, buffer.count - offset, &sent)
+            }
+            if code == CURLE_AGAIN {
+                try waitFor(socket: socket, events: Int16(POLLOUT), timeoutMs: -1, server: server)
+                continue
+            }
+            guard code == CURLE_OK else {
+                throw KubeError(kind: .streamClosed, message: "stream to \(server) dropped while sending: \(String(cString: curl_easy_strerror(code)))", server: server)
+            }
+            offset += sent
+        }
+    }
+
+    /// Up to 256 KiB; empty means the peer closed. With `wait`, blocks until something arrives.
+    static func receiveSome(handle: CurlHandle, socket: Int32, server: String, wait: Bool) throws(KubeError) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 256 << 10)
+        while true {
+            var n = 0
+            let code = buffer.withUnsafeMutableBytes { curl_easy_recv(handle.raw, $0.baseAddress, $0.count, &n) }
+            if code == CURLE_AGAIN {
+                guard wait else { return nil }
+                try waitFor(socket: socket, events: Int16(POLLIN), timeoutMs: -1, server: server)
+                continue
+            }
+            guard code == CURLE_OK else {
+                throw KubeError(kind: .streamClosed, message: "stream from \(server) dropped: \(String(cString: curl_easy_strerror(code)))", server: server)
+            }
+            return Array(buffer[0..<n])
+        }
+    }
+
+    static func waitFor(socket: Int32, events: Int16, timeoutMs: Int32, server: String) throws(KubeError) {
+        var fd = pollfd(fd: socket, events: events, revents: 0)
+        while Glibc.poll(&fd, 1, timeoutMs) < 0 {
+            guard errno == EINTR else { throw KubeError(kind: .streamClosed, message: "poll: \(Files.errorText(errno))", server: server) }
+        }
+    }
+
+    // MARK: messages
+
+    private func absorb(_ bytes: [UInt8]) throws(KubeError) {
+        do {
+            pending += try decoder.push(bytes)
+        } catch {
+            throw KubeError(kind: .invalidResponse, message: "bad frame from \(server): \(error.reason)", server: server)
+        }
+    }
+
+    /// Sends one binary (or other) message, masked as a client must.
+    public func send(_ payload: [UInt8], opcode: WebSocketOpcode = .binary) throws(KubeError) {
+        let key = (0..<4).map { _ in UInt8.random(in: 0...255) }
+        try Self.sendAll(handle: handle, socket: socket, WebSocketFrame(opcode: opcode, payload: payload).encoded(maskKey: key), server: server)
+    }
+
+    /// Messages that are ready now, without blocking (answers pings itself).
+    /// nil when the connection has ended (close frame or EOF).
+    public func poll() throws(KubeError) -> [WebSocketMessage]? {
+        if closed && pending.isEmpty { return nil }
+        while !closed {
+            guard let chunk = try Self.receiveSome(handle: handle, socket: socket, server: server, wait: false) else { break }
+            if chunk.isEmpty {
+                closed = true
+                break
+            }
+            try absorb(chunk)
+        }
+        let ready = pending
+        pending = []
+        var out: [WebSocketMessage] = []
+        for message in ready {
+            switch message {
+            case .ping(let data): try? send(data, opcode: .pong)
+            case .pong: continue
+            case .close(let code, _):
+                if !sentClose { try? send([UInt8(((code ?? 1000) >> 8) & 0xFF), UInt8((code ?? 1000) & 0xFF)], opcode: .close); sentClose = true }
+                closed = true
+                out.append(message)
+            default: out.append(message)
+            }
+        }
+        if out.isEmpty && closed { return nil }
+        return out
+    }
+
+    /// Blocks until messages arrive or the connection ends.
+    public func receive() throws(KubeError) -> [WebSocketMessage]? {
+        while true {
+            guard let messages = try poll() else { return nil }
+            if !messages.isEmpty { return messages }
+            try Self.waitFor(socket: socket, events: Int16(POLLIN), timeoutMs: -1, server: server)
+        }
+    }
+
+    public var fileDescriptor: Int32 { socket }
+    public var isClosed: Bool { closed }
+
+    public func close(code: UInt16 = 1000) {
+        guard !sentClose else { return }
+        sentClose = true
+        try? send([UInt8(code >> 8), UInt8(code & 0xFF)], opcode: .close)
+    }
+}
