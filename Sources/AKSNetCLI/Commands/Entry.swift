@@ -24,6 +24,9 @@ public enum Entry {
             StandardStreams.writeError(failure.message.hasPrefix("Error from server") || failure.message.hasPrefix("Unable to connect")
                 ? failure.message + "\n" : "error: " + failure.message + "\n")
             return 1
+        } catch let exit as ExitCode {
+            // A remote command's exit code (exec) passes through unchanged.
+            return exit.rawValue
         } catch {
             let code = RootCommand.exitCode(for: error)
             let message = RootCommand.fullMessage(for: error)
