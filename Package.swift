@@ -7,9 +7,13 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "kubectl-aksnet", targets: ["kubectl-aksnet"]),
+        .executable(name: "kubectl-aksnet-lab", targets: ["kubectl-aksnet-lab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The lab only: the plugin links libcurl and libyaml, never NIO.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
@@ -23,11 +27,22 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "kubectl-aksnet", dependencies: ["AKSNetCLI"]),
+        .target(name: "AKSNetLab", dependencies: [
+            "KubeModel", "KubeWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "kubectl-aksnet-lab", dependencies: ["AKSNetLab"]),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
         .testTarget(name: "KubeWireTests", dependencies: ["KubeWire", "KubeModel"]),
         .testTarget(name: "KubeConfigTests", dependencies: ["KubeConfig", "KubeModel"], exclude: ["Fixtures"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeConfig", "KubeModel"]),
         .testTarget(name: "AKSNetCLITests", dependencies: ["AKSNetCLI"]),
+        .testTarget(name: "AKSNetLabTests", dependencies: ["AKSNetLab", "KubeModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

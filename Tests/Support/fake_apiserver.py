@@ -13,10 +13,15 @@ removed again on a clean exit (SIGTERM / SIGINT -> exit status 0).
 import argparse
 import base64
 import bisect
+import collections
 import copy
+import errno
+import fcntl
+import hashlib
 import itertools
 import json
 import os
+import pty
 import random
 import select
 import signal
@@ -24,7 +29,10 @@ import socket
 import socketserver
 import ssl
 import string
+import struct
+import subprocess
 import sys
+import termios
 import threading
 import time
 import traceback
@@ -549,6 +557,7 @@ class Faults:
         self.delays = []        # dicts: delay_ms, count, path_prefix, method
         self.drops = []         # dicts: count, path_prefix, method
         self.close_watch_after = None
+        self.drop_stream_after_bytes = None
 
     @staticmethod
     def _matches(rule, method, path):
@@ -580,6 +589,11 @@ class Faults:
             n, self.close_watch_after = self.close_watch_after, None
             return n
 
+    def take_drop_stream(self):
+        with self.lock:
+            n, self.drop_stream_after_bytes = self.drop_stream_after_bytes, None
+            return n
+
     def add(self, spec):
         if not isinstance(spec, dict):
             raise err_bad_request("fault spec must be a JSON object")
@@ -604,21 +618,26 @@ class Faults:
             if "close_watch_after" in spec:
                 self.close_watch_after = int(spec["close_watch_after"])
                 added.append("close_watch_after")
+            if "drop_stream_after_bytes" in spec:
+                self.drop_stream_after_bytes = max(0, int(spec["drop_stream_after_bytes"]))
+                added.append("drop_stream_after_bytes")
         if not added:
             raise err_bad_request("fault spec needs one of status, delay_ms, drop_connection, "
-                                  "close_watch_after")
+                                  "close_watch_after, drop_stream_after_bytes")
         return added
 
     def clear(self):
         with self.lock:
             self.status, self.delays, self.drops = [], [], []
             self.close_watch_after = None
+            self.drop_stream_after_bytes = None
 
     def snapshot(self):
         with self.lock:
             return {"status": copy.deepcopy(self.status), "delays": copy.deepcopy(self.delays),
                     "drops": copy.deepcopy(self.drops),
-                    "close_watch_after": self.close_watch_after}
+                    "close_watch_after": self.close_watch_after,
+                    "drop_stream_after_bytes": self.drop_stream_after_bytes}
 
 
 class Recorder:
@@ -647,6 +666,791 @@ CONN_LOCK = threading.Lock()
 OPEN_CONNS = {}          # conn_id -> ssl socket
 TLS = threading.local()  # per-connection info (one thread per connection)
 DIR = "."
+
+
+# --------------------------------------------------------------------------
+# WebSocket streams: exec / attach / portforward
+# --------------------------------------------------------------------------
+#
+# One thread per connection already; after the 101 the handler thread runs a
+# poll() loop over the (non-blocking) TLS socket and the local endpoints: the
+# child's pipes or pty master (exec/attach) or TCP sockets to 127.0.0.1:PORT
+# (portforward).  A single thread does all TLS reads and writes, so OpenSSL is
+# never used from two threads at once.  Backpressure: the local endpoints are
+# only read while less than OUT_HIGH bytes wait for the client, and the client
+# is only read while the local sinks hold less than SINK_HIGH bytes.
+
+WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+STREAM_SUBRESOURCES = ("exec", "attach", "portforward")
+# exec/attach, best first.  v1-v3 and "no subprotocol" use a plain-text error channel.
+EXEC_PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io", "v3.channel.k8s.io",
+                  "v2.channel.k8s.io", "channel.k8s.io")
+PORTFORWARD_PROTOCOLS = ("v4.channel.k8s.io",)
+WS_READ_CHUNK = 256 * 1024
+WS_MAX_MESSAGE = 64 * 1024 * 1024
+OP_CONT, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
+TTY_FIRST_RESIZE_WAIT = 0.3      # s to wait for the first resize before a tty child starts
+CLOSE_WAIT = 2.0                 # s to wait for the client's close frame after ours
+KILL_GRACE = 1.0                 # s between SIGTERM and SIGKILL
+
+CHILDREN_LOCK = threading.Lock()
+CHILDREN = set()                 # live Popen objects (killed when the server stops)
+
+
+def ws_accept(key):
+    return base64.b64encode(hashlib.sha1((key + WS_GUID).encode()).digest()).decode()
+
+
+def ws_unmask(mask, data):
+    """XOR the whole payload with the repeated 4-byte key in one big-int operation."""
+    n = len(data)
+    if n == 0:
+        return b""
+    key = (mask * ((n >> 2) + 1))[:n]
+    return (int.from_bytes(data, "little") ^ int.from_bytes(key, "little")).to_bytes(n, "little")
+
+
+def ws_header(opcode, n):
+    b0 = 0x80 | opcode
+    if n < 126:
+        return bytes((b0, n))
+    if n < 65536:
+        return struct.pack("!BBH", b0, 126, n)
+    return struct.pack("!BBQ", b0, 127, n)
+
+
+def go_json(obj):
+    """Like Go's json.Marshal: compact, UTF-8, HTML characters escaped, no newline."""
+    s = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    return s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode()
+
+
+def query_bool(values):
+    """apimachinery's query conversion: absent, "false" and "0" are false, anything else true."""
+    if not values:
+        return False
+    return values[-1].lower() not in ("false", "0")
+
+
+def kill_child(proc, grace=KILL_GRACE):
+    """SIGTERM the child's process group, SIGKILL after `grace` seconds, reap it."""
+    if proc.poll() is None:
+        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, None)):
+            try:
+                os.killpg(proc.pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                proc.wait(wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+    with CHILDREN_LOCK:
+        CHILDREN.discard(proc)
+
+
+def kill_all_children():
+    with CHILDREN_LOCK:
+        procs = list(CHILDREN)
+    for p in procs:
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                p.wait(2)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+class ChunkQueue:
+    """FIFO of byte chunks; avoids memmove of big buffers on partial writes."""
+
+    def __init__(self):
+        self.chunks = collections.deque()
+        self.off = 0
+        self.size = 0
+
+    def __len__(self):
+        return self.size
+
+    def append(self, data):
+        if data:
+            self.chunks.append(data)
+            self.size += len(data)
+
+    def head(self, limit):
+        c = self.chunks[0]
+        return memoryview(c)[self.off:self.off + limit]
+
+    def consume(self, n):
+        self.size -= n
+        while n:
+            c = self.chunks[0]
+            left = len(c) - self.off
+            if n < left:
+                self.off += n
+                return
+            n -= left
+            self.chunks.popleft()
+            self.off = 0
+
+    def clear(self):
+        self.chunks.clear()
+        self.off = 0
+        self.size = 0
+
+
+class WsSession:
+    """Server side of an RFC 6455 connection after the 101 (subclassed per subresource)."""
+
+    OUT_HIGH = 1 << 20        # stop reading local sources above this much queued output
+    SINK_HIGH = 4 << 20       # stop reading the client above this much queued for a sink
+
+    def __init__(self, sock, leftover, drop_after, rec):
+        self.sock = sock
+        self.inbuf = bytearray(leftover)
+        self.out = ChunkQueue()
+        self.drop_budget = drop_after        # payload bytes still allowed before the cut
+        self.drop_now = drop_after is not None and drop_after <= 0
+        self.frag = None                     # list of parts of a fragmented message
+        self.close_sent = False
+        self.close_received = False
+        self.close_deadline = None
+        self.peer_gone = False
+        self.rec = rec
+        self.info = {}
+        if rec is not None:
+            rec["stream"] = self.info
+
+    # ---- output ----------------------------------------------------------
+
+    def send_frame(self, opcode, payload):
+        if self.drop_now or self.close_sent or self.peer_gone:
+            return
+        payload = bytes(payload)
+        hdr = ws_header(opcode, len(payload))
+        if self.drop_budget is not None:
+            if len(payload) >= self.drop_budget:
+                payload = payload[:self.drop_budget]
+                self.drop_now = True      # flush what we have, then cut the TCP connection
+            self.drop_budget -= len(payload)
+        self.out.append(hdr + payload)
+
+    def send_channel(self, ch, data):
+        self.send_frame(OP_BINARY, bytes((ch,)) + data)
+
+    def send_close(self, code=1000, reason=b""):
+        if self.close_sent:
+            return
+        self.send_frame(OP_CLOSE, struct.pack("!H", code) + reason if code is not None else b"")
+        self.close_sent = True
+        self.close_deadline = time.monotonic() + CLOSE_WAIT
+
+    def _write_some(self):
+        try:
+            while self.out:
+                chunk = self.out.head(WS_READ_CHUNK)
+                n = self.sock.send(chunk)
+                if n <= 0:
+                    return
+                self.out.consume(n)
+        except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            self.peer_gone = True
+
+    # ---- input -----------------------------------------------------------
+
+    def _read_client(self):
+        got = 0
+        while got < 4 * WS_READ_CHUNK:
+            try:
+                data = self.sock.recv(WS_READ_CHUNK)
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError, InterruptedError):
+                break
+            except OSError:
+                self.peer_gone = True
+                break
+            if not data:
+                self.peer_gone = True
+                break
+            self.inbuf += data
+            got += len(data)
+        self._parse()
+
+    def _fail(self, code):
+        self.info["protocolError"] = code
+        self.send_close(code)
+        self.close_received = True       # do not wait for anything else from this client
+        self.on_client_gone()
+
+    def _parse(self):
+        buf = self.inbuf
+        pos = 0
+        while not (self.close_received or self.peer_gone):
+            avail = len(buf) - pos
+            if avail < 2:
+                break
+            b0, b1 = buf[pos], buf[pos + 1]
+            n = b1 & 0x7F
+            hl = 2
+            if n == 126:
+                if avail < 4:
+                    break
+                n = int.from_bytes(buf[pos + 2:pos + 4], "big")
+                hl = 4
+            elif n == 127:
+                if avail < 10:
+                    break
+                n = int.from_bytes(buf[pos + 2:pos + 10], "big")
+                hl = 10
+            opcode = b0 & 0x0F
+            if b0 & 0x70 or not b1 & 0x80:     # RSV bits set, or an unmasked client frame
+                return self._fail(1002)
+            if n > WS_MAX_MESSAGE:
+                return self._fail(1009)
+            if opcode >= 0x8 and (n > 125 or not b0 & 0x80):
+                return self._fail(1002)
+            hl += 4
+            if avail < hl + n:
+                break
+            mask = bytes(buf[pos + hl - 4:pos + hl])
+            payload = ws_unmask(mask, buf[pos + hl:pos + hl + n])
+            pos += hl + n
+            self._on_frame(bool(b0 & 0x80), opcode, payload)
+        del buf[:pos]
+
+    def _on_frame(self, fin, opcode, payload):
+        if opcode == OP_CLOSE:
+            self.close_received = True
+            if not self.close_sent:
+                self.send_close(int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None)
+            self.on_client_gone()
+        elif opcode == OP_PING:
+            self.send_frame(OP_PONG, payload)
+        elif opcode == OP_PONG:
+            pass
+        elif opcode in (OP_TEXT, OP_BINARY):
+            if self.frag is not None:
+                return self._fail(1002)
+            if fin:
+                self._message(payload)
+            else:
+                self.frag = [payload]
+                self.frag_size = len(payload)
+        elif opcode == OP_CONT:
+            if self.frag is None:
+                return self._fail(1002)
+            self.frag.append(payload)
+            self.frag_size += len(payload)
+            if self.frag_size > WS_MAX_MESSAGE:
+                return self._fail(1009)
+            if fin:
+                msg, self.frag = b"".join(self.frag), None
+                self._message(msg)
+        else:
+            return self._fail(1002)
+
+    def _message(self, payload):
+        if self.close_sent or not payload:
+            return                      # after our close: discard data
+        self.on_message(payload[0], payload[1:])
+
+    # ---- hooks -----------------------------------------------------------
+
+    def start(self):
+        pass
+
+    def on_message(self, ch, data):
+        pass
+
+    def on_client_gone(self):
+        pass
+
+    def want_client_input(self):
+        return True
+
+    def endpoints(self):
+        """[(fd, read_cb or None, write_cb or None, gated)]; gated readers pause when the
+        client is slow."""
+        return []
+
+    def tick(self):
+        pass
+
+    def next_timeout(self):
+        return None
+
+    def cleanup(self):
+        pass
+
+    # ---- loop ------------------------------------------------------------
+
+    def run(self):
+        try:
+            self.sock.setblocking(False)
+            self.start()
+            self._parse()
+            while True:
+                self.tick()
+                if self.peer_gone:
+                    self.info.setdefault("end", "client disconnected")
+                    break
+                if self.drop_now and not self.out:
+                    self.info["end"] = "dropped (fault)"
+                    try:
+                        self.sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                    break
+                now = time.monotonic()
+                if self.close_sent and not self.out and (
+                        self.close_received or now >= self.close_deadline):
+                    self.info.setdefault("end", "closed")
+                    break
+                if self.close_sent and self.out and now >= self.close_deadline + 10:
+                    self.info.setdefault("end", "client stopped reading")
+                    break
+                want_read = not self.close_received and (
+                    self.close_sent or self.drop_now or self.want_client_input())
+                ev = select.POLLRDHUP if hasattr(select, "POLLRDHUP") else 0
+                if want_read:
+                    ev |= select.POLLIN
+                if self.out:
+                    ev |= select.POLLOUT
+                fds = {self.sock.fileno(): [ev, None, None]}
+                gate_open = len(self.out) < self.OUT_HIGH and not (self.close_sent or self.drop_now)
+                for fd, rcb, wcb, gated in self.endpoints():
+                    if rcb is not None and (gate_open or not gated):
+                        e = fds.setdefault(fd, [0, None, None])
+                        e[0] |= select.POLLIN
+                        e[1] = rcb
+                    if wcb is not None:
+                        e = fds.setdefault(fd, [0, None, None])
+                        e[0] |= select.POLLOUT
+                        e[2] = wcb
+                poller = select.poll()
+                for fd, (mask, _, _) in fds.items():
+                    poller.register(fd, mask)
+                timeout = self.next_timeout()
+                if self.close_sent:
+                    left = max(0.0, self.close_deadline - now)
+                    timeout = left if timeout is None else min(timeout, left)
+                if want_read and self.sock.pending():
+                    timeout = 0
+                events = poller.poll(None if timeout is None else int(timeout * 1000) + 1
+                                     if timeout > 0 else 0)
+                sock_fd = self.sock.fileno()
+                if want_read and self.sock.pending() and not any(fd == sock_fd for fd, _ in events):
+                    events.append((sock_fd, select.POLLIN))
+                for fd, got in events:
+                    if fd == sock_fd:
+                        if got & select.POLLOUT or (got & (select.POLLERR | select.POLLHUP)
+                                                     and self.out):
+                            self._write_some()
+                        if got & (select.POLLIN | select.POLLHUP | select.POLLERR) or (
+                                got & ev & ~select.POLLIN & ~select.POLLOUT):
+                            self._read_client()
+                        continue
+                    _, rcb, wcb = fds[fd]
+                    if wcb is not None and got & (select.POLLOUT | select.POLLERR | select.POLLHUP):
+                        wcb()
+                    if rcb is not None and got & (select.POLLIN | select.POLLERR | select.POLLHUP):
+                        rcb()
+                if self.out and not self.peer_gone:
+                    self._write_some()     # opportunistic: usually succeeds at once
+        finally:
+            self.cleanup()
+            try:
+                self.sock.setblocking(True)
+            except OSError:
+                pass
+
+
+class ExecSession(WsSession):
+    """exec/attach: a local child process on pipes, or on a pty with tty=true."""
+
+    def __init__(self, sock, leftover, drop_after, rec, argv, protocol, stdin, stdout, stderr,
+                 tty):
+        super().__init__(sock, leftover, drop_after, rec)
+        self.argv = argv
+        self.protocol = protocol
+        self.want_stdin, self.want_stdout, self.want_stderr, self.tty = stdin, stdout, stderr, tty
+        self.proc = None
+        self.pidfd = None
+        self.master = None
+        self.outs = {}               # fd -> channel (0 = discard)
+        self.stdin_fd = None
+        self.stdin_q = ChunkQueue()
+        self.stdin_eof = False
+        self.size = None             # (width, height) from channel 4
+        self.spawn_deadline = None
+        self.exit_code = None
+        self.finished = False
+
+    # --- status on channel 3 ---
+
+    def _finish(self, status):
+        if self.finished:
+            return
+        self.finished = True
+        if self.protocol in ("v4.channel.k8s.io", "v5.channel.k8s.io"):
+            self.send_channel(3, go_json(status))
+        elif status["status"] != "Success":
+            self.send_channel(3, status["message"].encode())
+        self.send_close(1000)
+
+    def _exit_status(self, code):
+        self.exit_code = code
+        self.info["exitCode"] = code
+        if code == 0:
+            return {"metadata": {}, "status": "Success"}
+        return {"metadata": {}, "status": "Failure",
+                "message": "command terminated with non-zero exit code: command terminated "
+                           "with exit code %d" % code,
+                "reason": "NonZeroExitCode",
+                "details": {"causes": [{"reason": "ExitCode", "message": str(code)}]}}
+
+    def _start_error(self, e):
+        arg0 = self.argv[0]
+        if isinstance(e, FileNotFoundError):
+            why = ('exec: "%s": stat %s: no such file or directory' % (arg0, arg0) if "/" in arg0
+                   else 'exec: "%s": executable file not found in $PATH' % arg0)
+        elif isinstance(e, PermissionError):
+            why = 'exec: "%s": permission denied' % arg0
+        else:
+            why = 'exec: "%s": %s' % (arg0, (e.strerror or str(e)).lower())
+        inner = ('error executing command in container: failed to exec in container: failed to '
+                 'start exec "%s": OCI runtime exec failed: exec failed: unable to start '
+                 'container process: %s: unknown' % (uuid.uuid4().hex + uuid.uuid4().hex, why))
+        self.info["startError"] = why
+        return {"metadata": {}, "status": "Failure",
+                "message": "Internal error occurred: " + inner, "reason": "InternalError",
+                "details": {"causes": [{"message": inner}]}, "code": 500}
+
+    # --- child ---
+
+    def _apply_size(self):
+        if self.master is not None and self.size:
+            w, h = self.size
+            try:
+                fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", h, w, 0, 0))
+            except OSError:
+                pass
+
+    def _spawn(self):
+        self.spawn_deadline = None
+        slave = None
+        try:
+            if self.tty:
+                self.master, slave = pty.openpty()
+                self._apply_size()
+                env = dict(os.environ, TERM="xterm")
+                self.proc = subprocess.Popen(
+                    self.argv, stdin=slave, stdout=slave, stderr=slave, cwd=DIR, env=env,
+                    start_new_session=True, preexec_fn=_set_controlling_tty)
+                os.close(slave)
+                slave = None
+                os.set_blocking(self.master, False)
+                self.outs[self.master] = 1 if self.want_stdout else 0
+                self.stdin_fd = self.master if self.want_stdin else None
+            else:
+                p = subprocess.PIPE
+                self.proc = subprocess.Popen(
+                    self.argv, stdin=p if self.want_stdin else subprocess.DEVNULL,
+                    stdout=p if self.want_stdout else subprocess.DEVNULL,
+                    stderr=p if self.want_stderr else subprocess.DEVNULL,
+                    cwd=DIR, start_new_session=True, bufsize=0)
+                for f, ch in ((self.proc.stdout, 1), (self.proc.stderr, 2)):
+                    if f is not None:
+                        os.set_blocking(f.fileno(), False)
+                        self.outs[f.fileno()] = ch
+                if self.proc.stdin is not None:
+                    self.stdin_fd = self.proc.stdin.fileno()
+                    os.set_blocking(self.stdin_fd, False)
+        except OSError as e:
+            for fd in (slave, self.master):
+                if fd is not None:
+                    os.close(fd)
+            self.master = None
+            self.proc = None
+            self._finish(self._start_error(e))
+            return
+        with CHILDREN_LOCK:
+            CHILDREN.add(self.proc)
+        self.info["pid"] = self.proc.pid
+        try:
+            self.pidfd = os.pidfd_open(self.proc.pid)
+        except (AttributeError, OSError):
+            self.pidfd = None
+        self._pump_stdin()
+
+    def _close_out(self, fd):
+        self.outs.pop(fd, None)
+        if fd == self.master:
+            if self.stdin_fd is None:
+                self._close_master()
+        else:
+            for f in (self.proc.stdout, self.proc.stderr):
+                if f is not None and f.fileno() == fd:
+                    f.close()
+
+    def _close_master(self):
+        if self.master is not None:
+            os.close(self.master)
+            self.outs.pop(self.master, None)
+            if self.stdin_fd == self.master:
+                self.stdin_fd = None
+            self.master = None
+
+    def _read_out(self, fd):
+        try:
+            data = os.read(fd, WS_READ_CHUNK)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:          # EIO on the pty master once the slave side is closed
+            data = b""
+        if not data:
+            return self._close_out(fd)
+        ch = self.outs.get(fd, 0)
+        if ch:
+            self.send_channel(ch, data)
+
+    def _close_stdin(self):
+        if self.stdin_fd is None:
+            return
+        if self.stdin_fd == self.master:
+            self.stdin_fd = None         # a tty has no separate stdin: send ^D instead
+            try:
+                os.write(self.master, b"\x04")
+            except OSError:
+                pass
+            if self.master not in self.outs:
+                self._close_master()
+        else:
+            self.stdin_fd = None
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+
+    def _pump_stdin(self):
+        while self.stdin_fd is not None and self.stdin_q:
+            try:
+                n = os.write(self.stdin_fd, self.stdin_q.head(WS_READ_CHUNK))
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:          # EPIPE: the child closed its stdin
+                self.stdin_q.clear()
+                self._close_stdin()
+                return
+            self.stdin_q.consume(n)
+        if self.stdin_eof and not self.stdin_q:
+            self._close_stdin()
+
+    def _reap(self):
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
+        rc = self.proc.wait()
+        with CHILDREN_LOCK:
+            CHILDREN.discard(self.proc)
+        self.exit_rc = 128 - rc if rc < 0 else rc
+
+    # --- hooks ---
+
+    def start(self):
+        self.info["protocol"] = self.protocol
+        self.info["argv"] = self.argv
+        # an empty frame on the lowest writable channel says "connected"
+        first = 1 if self.want_stdout else (2 if self.want_stderr and not self.tty else 3)
+        self.send_channel(first, b"")
+        if self.tty:
+            self.spawn_deadline = time.monotonic() + TTY_FIRST_RESIZE_WAIT
+        else:
+            self._spawn()
+
+    def on_message(self, ch, data):
+        if ch == 0:
+            if self.want_stdin and not self.stdin_eof:
+                self.stdin_q.append(data)
+                self._pump_stdin()
+        elif ch == 4:
+            try:
+                msg = json.loads(data)
+                size = (int(msg.get("Width", 0)), int(msg.get("Height", 0)))
+            except (ValueError, TypeError, AttributeError):
+                return
+            self.size = size
+            self.info["lastResize"] = list(size)
+            self._apply_size()
+            if self.spawn_deadline is not None:
+                self._spawn()
+        elif ch == 255 and self.protocol == "v5.channel.k8s.io":
+            if data[:1] == b"\x00" and self.want_stdin:
+                self.stdin_eof = True
+                self.info["stdinClosed"] = True
+                self._pump_stdin()
+
+    def want_client_input(self):
+        return len(self.stdin_q) < self.SINK_HIGH
+
+    def endpoints(self):
+        eps = []
+        for fd in list(self.outs):
+            eps.append((fd, lambda fd=fd: self._read_out(fd),
+                        self._pump_stdin if fd == self.stdin_fd and self.stdin_q else None, True))
+        if self.stdin_fd is not None and self.stdin_q and self.stdin_fd not in self.outs:
+            eps.append((self.stdin_fd, None, self._pump_stdin, False))
+        if self.pidfd is not None:
+            eps.append((self.pidfd, self._reap, None, False))
+        return eps
+
+    def next_timeout(self):
+        if self.spawn_deadline is not None:
+            return max(0.0, self.spawn_deadline - time.monotonic())
+        if self.proc is not None and self.pidfd is None and not hasattr(self, "exit_rc"):
+            return 0.05
+        return None
+
+    def tick(self):
+        if self.spawn_deadline is not None and time.monotonic() >= self.spawn_deadline:
+            self._spawn()
+        if self.proc is None or self.finished:
+            return
+        if self.pidfd is None and not hasattr(self, "exit_rc") and self.proc.poll() is not None:
+            self._reap()
+        if hasattr(self, "exit_rc") and not self.outs:
+            self.stdin_q.clear()
+            self._close_stdin()
+            self._close_master()
+            self._finish(self._exit_status(self.exit_rc))
+
+    def cleanup(self):
+        if self.proc is not None and self.proc.returncode is None:
+            kill_child(self.proc)
+            self.info["killed"] = True
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
+        if self.proc is not None:
+            for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+                if f is not None:
+                    try:
+                        f.close()
+                    except OSError:
+                        pass
+        if self.master is not None:
+            os.close(self.master)
+            self.master = None
+
+
+def _set_controlling_tty():
+    # runs in the child after setsid(): make the pty slave (now fd 0) the controlling tty
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class PortForwardSession(WsSession):
+    """portforward: port i <-> TCP 127.0.0.1:PORT; data channel 2i, error channel 2i+1."""
+
+    def __init__(self, sock, leftover, drop_after, rec, ports, pod):
+        super().__init__(sock, leftover, drop_after, rec)
+        self.ports = ports
+        self.pod = pod
+        self.conns = []            # per port: dict(sock, q, done)
+
+    def start(self):
+        self.info["ports"] = self.ports
+        for i, port in enumerate(self.ports):
+            pb = struct.pack("<H", port)
+            self.send_channel(2 * i, pb)
+            self.send_channel(2 * i + 1, pb)
+        md = self.pod.get("metadata") or {}
+        netns = "/var/run/netns/cni-" + str(uuid.uuid5(uuid.NAMESPACE_URL, md.get("uid") or ""))
+        for i, port in enumerate(self.ports):
+            c = {"sock": None, "q": ChunkQueue(), "done": False}
+            self.conns.append(c)
+            try:
+                s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            except OSError as e:
+                if isinstance(e, ConnectionRefusedError):
+                    why = "connect: connection refused"
+                elif isinstance(e, socket.timeout):
+                    why = "i/o timeout"
+                else:
+                    why = "connect: " + (e.strerror or str(e)).lower()
+                msg = ('error forwarding port %d to pod %s, uid : failed to connect to '
+                       'localhost:%d inside namespace "%s", IPv4: dial tcp4 127.0.0.1:%d: %s '
+                       'IPv6 dial tcp6: address localhost: no suitable address '
+                       % (port, md.get("name", ""), port, netns, port, why))
+                self.send_channel(2 * i + 1, msg.encode())
+                self.info.setdefault("errors", []).append(msg)
+                c["done"] = True
+                continue
+            s.setblocking(False)
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            c["sock"] = s
+
+    def _finish_port(self, c):
+        c["done"] = True
+        c["q"].clear()
+        if c["sock"] is not None:
+            try:
+                c["sock"].close()
+            except OSError:
+                pass
+            c["sock"] = None
+
+    def _read_port(self, i):
+        c = self.conns[i]
+        try:
+            data = c["sock"].recv(WS_READ_CHUNK)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:
+            return self._finish_port(c)
+        self.send_channel(2 * i, data)
+
+    def _write_port(self, i):
+        c = self.conns[i]
+        q = c["q"]
+        try:
+            while q:
+                n = c["sock"].send(q.head(WS_READ_CHUNK))
+                q.consume(n)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            self._finish_port(c)
+
+    def on_message(self, ch, data):
+        i = ch // 2
+        if ch % 2 == 0 and i < len(self.conns) and not self.conns[i]["done"] and data:
+            self.conns[i]["q"].append(data)
+            self._write_port(i)
+
+    def want_client_input(self):
+        return all(len(c["q"]) < self.SINK_HIGH for c in self.conns)
+
+    def endpoints(self):
+        eps = []
+        for i, c in enumerate(self.conns):
+            if c["sock"] is not None:
+                eps.append((c["sock"].fileno(), lambda i=i: self._read_port(i),
+                            (lambda i=i: self._write_port(i)) if c["q"] else None, True))
+        return eps
+
+    def tick(self):
+        if not self.close_sent and all(c["done"] for c in self.conns):
+            self.send_close(1000)
+
+    def cleanup(self):
+        for c in self.conns:
+            self._finish_port(c)
 
 
 # --------------------------------------------------------------------------
@@ -967,6 +1771,12 @@ class Handler(BaseHTTPRequestHandler):
         return imp_user, list(imp_groups)
 
     def _authorize(self, method, path, user):
+        res = parse_resource_path(path)
+        if (user == "viewer" and res and res["resource"] == "pods" and res["name"]
+                and res["subresource"] in STREAM_SUBRESOURCES):
+            # exec/attach/portforward: a WebSocket GET is verb "get", a POST is "create"
+            # (the fake viewer may do neither)
+            raise forbidden(user, VERBS.get(method, method.lower()), path, res)
         if user == "viewer" and method not in ("GET", "HEAD"):
             verb = VERBS.get(method, method.lower())
             raise forbidden(user, verb if parse_resource_path(path) else method.lower(),
@@ -1017,8 +1827,11 @@ class Handler(BaseHTTPRequestHandler):
                 raise ApiError(404, "NotFound", 'namespaces "%s" not found' % ns,
                                {"name": ns, "kind": "namespaces"})
             return self._send_json(200, namespace_obj(ns))
-        if rest[2] != "pods" or len(rest) > 4:
+        if rest[2] != "pods" or len(rest) > 5 or (
+                len(rest) == 5 and rest[4] not in STREAM_SUBRESOURCES):
             raise err_not_found_path()
+        if len(rest) == 5:
+            return self._stream(method, ns, rest[3], rest[4])
         if len(rest) == 3:
             if method == "GET":
                 return self._list_or_watch(ns)
@@ -1196,6 +2009,138 @@ class Handler(BaseHTTPRequestHandler):
                     self.close_connection = True
                     return
 
+    # ---- exec / attach / portforward (WebSocket) -------------------------
+
+    def _stream(self, method, ns, name, sub):
+        if method not in ("GET", "POST"):
+            raise err_method_not_allowed()
+        pod = STORE.get(ns, name)
+        spec = pod.get("spec") or {}
+        if sub == "portforward":
+            raw = self.query.get("ports") or []
+            if not raw:
+                return self._send_text(400, 'query parameter "port" is required\n')
+            ports = []
+            for value in raw:
+                for p in value.split(","):
+                    try:
+                        port = int(p.strip())
+                    except ValueError:
+                        return self._send_text(400, 'unable to parse "%s" as a port: strconv.'
+                                               'ParseUint: parsing "%s": invalid syntax\n'
+                                               % (value, p))
+                    if not 0 < port < 65536:
+                        return self._send_text(400, 'port "%s" must be > 0 and < 65536\n' % p)
+                    ports.append(port)
+            proto = self._ws_check(PORTFORWARD_PROTOCOLS)
+            if proto is None:
+                return
+            drop = self._ws_upgrade(proto)
+            return PortForwardSession(self.connection, self._ws_leftover(), drop, self.rec,
+                                      ports, pod).run()
+        containers = [c for key in ("containers", "initContainers", "ephemeralContainers")
+                      for c in (spec.get(key) or []) if isinstance(c, dict)]
+        main = [c for c in (spec.get("containers") or []) if isinstance(c, dict)]
+        cname = self._q("container", "")
+        container = None
+        if cname:
+            container = next((c for c in containers if c.get("name") == cname), None)
+            if container is None:
+                raise err_bad_request("container %s is not valid for pod %s" % (cname, name))
+        elif len(main) > 1:
+            msg = ("a container name must be specified for pod %s, choose one of: [%s]"
+                   % (name, " ".join(str(c.get("name")) for c in main)))
+            inits = [str(c.get("name")) for c in (spec.get("initContainers") or [])
+                     if isinstance(c, dict)]
+            if inits:
+                msg += " or one of the init containers: [%s]" % " ".join(inits)
+            raise err_bad_request(msg)
+        elif main:
+            container = main[0]
+        stdin, stdout, stderr, tty = (query_bool(self.query.get(k))
+                                      for k in ("stdin", "stdout", "stderr", "tty"))
+        if not (stdin or stdout or stderr):
+            raise err_bad_request("you must specify at least 1 of stdin, stdout, stderr")
+        if tty:
+            stderr = False       # like the kubelet: a tty has no separate stderr
+        if sub == "exec":
+            argv = list(self.query.get("command") or [])
+            if not argv:
+                raise err_bad_request("you must specify at least one command for the container")
+        else:   # attach: run the container's command (+args), or sh
+            c = container or {}
+            argv = [str(a) for a in (c.get("command") or []) + (c.get("args") or [])] or ["sh"]
+        proto = self._ws_check(EXEC_PROTOCOLS)
+        if proto is None:
+            return
+        drop = self._ws_upgrade(proto)
+        ExecSession(self.connection, self._ws_leftover(), drop, self.rec, argv, proto,
+                    stdin, stdout, stderr, tty).run()
+
+    def _send_text(self, code, text):
+        self._send_body(code, text.encode(), "text/plain; charset=utf-8",
+                        {"X-Content-Type-Options": "nosniff"})
+
+    def _ws_check(self, allowed):
+        """Validate the upgrade request; return the subprotocol ("" = none) or None after
+        sending an error response."""
+        def tokens(name):
+            out = []
+            for v in self.headers.get_all(name) or []:
+                out += [t.strip() for t in v.split(",") if t.strip()]
+            return out
+        upgrade = [t.lower() for t in tokens("Upgrade")]
+        connection = [t.lower() for t in tokens("Connection")]
+        if self.command != "GET" or "websocket" not in upgrade or "upgrade" not in connection:
+            raise err_bad_request("Upgrade request required")
+        key = (self.headers.get("Sec-WebSocket-Key") or "").strip()
+        try:
+            key_ok = len(base64.b64decode(key, validate=True)) == 16
+        except ValueError:
+            key_ok = False
+        if (self.headers.get("Sec-WebSocket-Version") or "").strip() != "13" or not key_ok:
+            self._send_body(400, b"Bad Request: websocket: missing or invalid "
+                            b"Sec-WebSocket-Key/Sec-WebSocket-Version\n",
+                            "text/plain; charset=utf-8", {"Sec-WebSocket-Version": "13"})
+            return None
+        offered = tokens("Sec-WebSocket-Protocol")
+        if not offered:
+            return ""
+        for p in allowed:
+            if p in offered:
+                return p
+        # like golang.org/x/net/websocket: 403 with an empty body
+        self.send_response(403)
+        self.send_header("Content-Length", "0")
+        self._common_headers()
+        self.end_headers()
+        if self.rec is not None:
+            self.rec["status"] = 403
+        return None
+
+    def _ws_upgrade(self, proto):
+        drop = FAULTS.take_drop_stream()
+        self.send_response(101, "Switching Protocols")
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", ws_accept(self.headers["Sec-WebSocket-Key"].strip()))
+        if proto:
+            self.send_header("Sec-WebSocket-Protocol", proto)
+        self.send_header("Audit-Id", str(uuid.uuid4()))
+        self.end_headers()
+        self.close_connection = True
+        if self.rec is not None:
+            self.rec["status"] = 101
+        return drop
+
+    def _ws_leftover(self):
+        """Bytes the client sent right after the request that rfile already buffered."""
+        self.connection.setblocking(False)
+        try:
+            return self.rfile.read1(65536) or b""
+        except (OSError, ValueError):
+            return b""
+
     # ---- debug / control -------------------------------------------------
 
     def _debug(self, method, path):
@@ -1294,6 +2239,12 @@ API_V1_RESOURCES = {
          "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update",
                    "watch"],
          "shortNames": ["po"], "categories": ["all"]},
+        {"name": "pods/attach", "singularName": "", "namespaced": True, "kind": "PodAttachOptions",
+         "verbs": ["create", "get"]},
+        {"name": "pods/exec", "singularName": "", "namespaced": True, "kind": "PodExecOptions",
+         "verbs": ["create", "get"]},
+        {"name": "pods/portforward", "singularName": "", "namespaced": True,
+         "kind": "PodPortForwardOptions", "verbs": ["create", "get"]},
     ],
 }
 
@@ -1404,6 +2355,7 @@ def main():
         httpd.serve_forever(poll_interval=0.2)
     finally:
         httpd.server_close()
+        kill_all_children()
         for p in (port_file, pid_file):
             try:
                 os.unlink(p)

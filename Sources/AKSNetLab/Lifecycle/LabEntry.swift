@@ -1,0 +1,28 @@
+import ArgumentParser
+import KubeModel
+
+/// `kubectl-aksnet-lab up|down|status --dir DIR …`
+public enum LabEntry {
+    public static func main(_ argv: [String]) -> Int32 {
+        do {
+            var command = try LabCommand.parseAsRoot(Array(argv.dropFirst()))
+            try command.run()
+            return 0
+        } catch {
+            let code = LabCommand.exitCode(for: error)
+            let message = LabCommand.fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success { StandardStreams.writeOutput(message + "\n") } else { StandardStreams.writeError(message + "\n") }
+            }
+            if code == .success { return 0 }
+            return code == .validationFailure ? 2 : 1
+        }
+    }
+}
+
+struct LabCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kubectl-aksnet-lab",
+        abstract: "An emulated AKS cluster on this machine (work in progress: see issue 4).",
+        subcommands: [])
+}
