@@ -1082,6 +1082,7 @@ class ExecSession(WsSession):
         self.pidfd = None
         self.master = None
         self.outs = {}               # fd -> channel (0 = discard)
+        self.out_files = {}          # fd -> pipe file object (non-tty)
         self.stdin_fd = None
         self.stdin_q = ChunkQueue()
         self.stdin_eof = False
@@ -1167,6 +1168,7 @@ class ExecSession(WsSession):
                     if f is not None:
                         os.set_blocking(f.fileno(), False)
                         self.outs[f.fileno()] = ch
+                        self.out_files[f.fileno()] = f
                 if self.proc.stdin is not None:
                     self.stdin_fd = self.proc.stdin.fileno()
                     os.set_blocking(self.stdin_fd, False)
@@ -1193,9 +1195,9 @@ class ExecSession(WsSession):
             if self.stdin_fd is None:
                 self._close_master()
         else:
-            for f in (self.proc.stdout, self.proc.stderr):
-                if f is not None and f.fileno() == fd:
-                    f.close()
+            f = self.out_files.pop(fd, None)
+            if f is not None:
+                f.close()
 
     def _close_master(self):
         if self.master is not None:
@@ -1653,6 +1655,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self):
         self.rec = None
+        self.upgraded = False
         url = urlsplit(self.path)
         path, self.query = url.path or "/", parse_qs(url.query, keep_blank_values=True)
         try:
@@ -1716,6 +1719,8 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         except Exception as e:  # pragma: no cover - bug in the fake
             traceback.print_exc()
+            if self.upgraded:         # after a 101 no HTTP response can be sent
+                return self._abort_connection()
             try:
                 self._send_error(ApiError(500, "InternalError",
                                           "Internal error occurred: %s" % e))
@@ -2129,6 +2134,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Audit-Id", str(uuid.uuid4()))
         self.end_headers()
         self.close_connection = True
+        self.upgraded = True
         if self.rec is not None:
             self.rec["status"] = 101
         return drop

@@ -31,8 +31,8 @@ struct VersionCommand: ParsableCommand {
         }
         switch output {
         case .none:
-            var text = "Client Version: \(clientInfo["gitVersion"]?.stringValue ?? "")\n"
-            if let serverInfo { text += "Server Version: \(serverInfo.gitVersion)\n" }
+            var text = "Client Version: \(BuildInfo.version) (linux/\(BuildInfo.architecture), libcurl \(CurlVersion.string))\n"
+            if let serverInfo { text += "Server Version: \(serverInfo.gitVersion) (\(serverInfo.platform))\n" }
             StandardStreams.writeOutput(text)
         case .some(let format):
             var document = JSONObject([("clientVersion", clientInfo)])
