@@ -53,6 +53,14 @@ install_binaries() {
     mkdir -p "$PREFIX"
     install -s -m 0755 "$bin/kubectl-aksnet" "$PREFIX/kubectl-aksnet"
     log "installed $PREFIX/kubectl-aksnet"
+    # kubectl-aksnet-<cmd> links (the binary dispatches on argv[0]), for each suite command that exists yet.
+    local cmd
+    for cmd in sniff jump inspect; do
+        if "$PREFIX/kubectl-aksnet" "$cmd" --help >/dev/null 2>&1; then
+            ln -sf kubectl-aksnet "$PREFIX/kubectl-aksnet-$cmd"
+            log "linked $PREFIX/kubectl-aksnet-$cmd"
+        fi
+    done
 }
 
 demo() {

@@ -23,6 +23,11 @@ struct CLITests {
             """)
     }
 
+    @Test func multiCallDispatchOnArgvZero() {
+        #expect(Entry.main(["/usr/local/bin/kubectl-aksnet-version", "--client"]) == 0)
+        #expect(Entry.main(["kubectl-aksnet-nosuchcommand"]) == 2)
+    }
+
     @Test func usageErrorsExitTwoAndHelpExitsZero() {
         #expect(Entry.main(["kubectl-aksnet", "version", "--no-such-flag"]) == 2)
         #expect(Entry.main(["kubectl-aksnet", "version", "-o", "xml"]) == 2)
