@@ -996,7 +996,8 @@ class WsSession:
             while True:
                 self.tick()
                 if self.peer_gone:
-                    self.info.setdefault("end", "client disconnected")
+                    self.info.setdefault("end", "closed" if self.close_sent
+                                         else "client disconnected")
                     break
                 if self.drop_now and not self.out:
                     self.info["end"] = "dropped (fault)"
