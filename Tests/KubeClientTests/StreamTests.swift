@@ -109,7 +109,8 @@ import Testing
         http.standardOutput = httpOut
         http.standardError = FileHandle.nullDevice
         try http.run()
-        defer { kill(http.processIdentifier, SIGTERM); http.waitUntilExit() }
+        // SIGKILL: a child of a test thread inherits its blocked signals, SIGTERM may never arrive.
+        defer { kill(http.processIdentifier, SIGKILL); http.waitUntilExit() }
         let banner = httpOut.fileHandleForReading.availableData
         let text = String(decoding: banner, as: UTF8.self)
         let port = try #require(text.split(separator: " ").compactMap { UInt16($0) }.first, "http.server banner: \(text)")

@@ -9,6 +9,12 @@ import Glibc
 public enum Entry {
     public static func main(_ argv: [String]) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
+        // A parent (a test runner's thread, a CI harness) may hand down a mask
+        // that blocks these; we rely on them for cleanup and terminal resize.
+        var wanted = sigset_t()
+        sigemptyset(&wanted)
+        for signo in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH] { sigaddset(&wanted, signo) }
+        pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
         var arguments = Array(argv.dropFirst())
         let invokedAs = argv.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
         if invokedAs.hasPrefix("kubectl-aksnet-") {

@@ -80,6 +80,7 @@ extension KubeClient {
             guard request.tty, let size = io.terminalSize?(), size.width > 0, size.height > 0 else { return }
             guard lastSize.map({ $0 != (size.width, size.height) }) ?? true else { return }
             lastSize = (size.width, size.height)
+            if Log.enabled(7) { Log.write("terminal size \(size.width)x\(size.height)") }
             try ws.send(ExecChannelCodec.resize(width: size.width, height: size.height))
         }
         try sendSize()
