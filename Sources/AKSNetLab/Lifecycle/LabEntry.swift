@@ -24,5 +24,5 @@ struct LabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kubectl-aksnet-lab",
         abstract: "An emulated AKS cluster on this machine (work in progress: see issue 4).",
-        subcommands: [])
+        subcommands: [ServeCommand.self])
 }

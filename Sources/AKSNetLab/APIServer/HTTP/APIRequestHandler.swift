@@ -1,0 +1,130 @@
+import KubeModel
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// Collects one HTTP request, authenticates it, asks the router, writes the answer
+/// (a full response, or a chunked watch or log stream).
+final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let router: Router
+    let authenticator: Authenticator
+    var head: HTTPRequestHead?
+    var body: [UInt8] = []
+    /// Stops the running stream (subscription, timers); nil when none runs.
+    var stopStream: (() -> Void)?
+
+    init(router: Router, authenticator: Authenticator) {
+        self.router = router
+        self.authenticator = authenticator
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            body = []
+        case .body(var buffer):
+            body += buffer.readBytes(length: buffer.readableBytes) ?? []
+        case .end:
+            guard let requestHead = head else { return }
+            head = nil
+            respond(context: context, head: requestHead)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stopStream?()
+        stopStream = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        stopStream?()
+        stopStream = nil
+        context.close(promise: nil)
+    }
+
+    func respond(context: ChannelHandlerContext, head: HTTPRequestHead) {
+        let certificate = try? context.pipeline.syncOperations.nioSSL_peerCertificate()
+        let user: LabUser
+        do {
+            user = try authenticator.authenticate(head.headers, certificateDER: try certificate?.toDERBytes())
+        } catch let error as APIError {
+            writeFull(context: context, head: head, response: .status(error))
+            return
+        } catch {
+            writeFull(context: context, head: head, response: .status(.internalError("\(error)")))
+            return
+        }
+        let request = APIRequest(head: head, body: body, user: user)
+        body = []
+        let response = router.handle(request)
+        switch response {
+        case .watch(let plan): WatchStreamer.start(plan, store: router.store, handler: self, context: context, head: head)
+        case .logs(let plan): LogStreamer.start(plan, store: router.store, handler: self, context: context, head: head)
+        default: writeFull(context: context, head: head, response: response)
+        }
+    }
+
+    func writeFull(context: ChannelHandlerContext, head: HTTPRequestHead, response: APIResponse) {
+        let status: HTTPResponseStatus
+        let bytes: [UInt8]
+        var headers = HTTPHeaders()
+        switch response {
+        case .json(let code, let value):
+            status = code
+            bytes = Array(value.serialized().utf8) + [0x0A]
+            headers.add(name: "Content-Type", value: "application/json")
+        case .text(let code, let text):
+            status = code
+            bytes = Array(text.utf8)
+            headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
+        case .watch, .logs:
+            return
+        }
+        headers.add(name: "Content-Length", value: String(bytes.count))
+        headers.add(name: "Cache-Control", value: "no-cache, private")
+        if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        if head.method != .HEAD {
+            var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        finish(context: context, keepAlive: head.isKeepAlive)
+    }
+
+    /// Starts a chunked response (no Content-Length: NIO's encoder chunks HTTP/1.1 bodies).
+    func writeStreamHead(context: ChannelHandlerContext, head: HTTPRequestHead, contentType: String) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Cache-Control", value: "no-cache, private")
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
+    }
+
+    func writeChunk(context: ChannelHandlerContext, _ bytes: [UInt8]) {
+        guard context.channel.isActive, !bytes.isEmpty else { return }
+        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+    }
+
+    func finish(context: ChannelHandlerContext, keepAlive: Bool) {
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let channel = context.channel
+            done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    /// Ends the running stream (timeout, end of log) and the response.
+    func endStream(context: ChannelHandlerContext, keepAlive: Bool) {
+        guard let stop = stopStream else { return }
+        stopStream = nil
+        stop()
+        if context.channel.isActive { finish(context: context, keepAlive: keepAlive) }
+    }
+}

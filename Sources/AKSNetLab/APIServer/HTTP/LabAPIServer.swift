@@ -1,0 +1,78 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The lab's Kubernetes API server: HTTPS (HTTP/1.1 only) on 127.0.0.1 over one `LabStore`.
+/// Reads `DIR/pki/{ca.crt,server.crt,server.key}` and `DIR/tokens`; writes `DIR/apiserver.port` when ready.
+public final class LabAPIServer: Sendable {
+    public let store: LabStore
+    public let port: Int
+    public let directory: String
+    private let channel: any Channel
+    private let group: MultiThreadedEventLoopGroup
+
+    private init(store: LabStore, port: Int, directory: String, channel: any Channel, group: MultiThreadedEventLoopGroup) {
+        self.store = store
+        self.port = port
+        self.directory = directory
+        self.channel = channel
+        self.group = group
+    }
+
+    public var url: String { "https://127.0.0.1:\(port)" }
+
+    public static func start(directory: String, port: Int = 0, store: LabStore = LabStore(), threads: Int = 2) async throws -> LabAPIServer {
+        let pki = directory + "/pki"
+        let chain = try NIOSSLCertificate.fromPEMFile(pki + "/server.crt")
+        let key = try NIOSSLPrivateKey(file: pki + "/server.key", format: .pem)
+        let authorities = try NIOSSLCertificate.fromPEMFile(pki + "/ca.crt")
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        tls.certificateVerification = .optionalVerification
+        tls.trustRoots = .certificates(authorities)
+        tls.applicationProtocols = ["http/1.1"]
+        let sslContext = try NIOSSLContext(configuration: tls)
+        let authenticator = Authenticator(tokensPath: directory + "/tokens")
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let port = channel.localAddress?.port ?? 0
+                    let router = Router(store: store, serverAddress: "127.0.0.1:\(port)")
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(APIRequestHandler(router: router, authenticator: authenticator))
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: "127.0.0.1", port: port).get()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        let bound = channel.localAddress?.port ?? port
+        let server = LabAPIServer(store: store, port: bound, directory: directory, channel: channel, group: group)
+        try server.writePortFile()
+        return server
+    }
+
+    /// `DIR/apiserver.port`, written to a temporary name and renamed, so readers never see half a file.
+    func writePortFile() throws {
+        let final = directory + "/apiserver.port"
+        let temporary = final + ".tmp.\(getpid())"
+        try "\(port)\n".write(toFile: temporary, atomically: false, encoding: .utf8)
+        guard rename(temporary, final) == 0 else {
+            throw APIError.internalError("cannot rename \(temporary) to \(final): errno \(errno)")
+        }
+    }
+
+    public func shutdown() async {
+        try? await channel.close()
+        try? await group.shutdownGracefully()
+    }
+}
