@@ -8,6 +8,11 @@ public enum LabEntry {
             var command = try LabCommand.parseAsRoot(Array(argv.dropFirst()))
             try command.run()
             return 0
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch let failure as LabError {
+            StandardStreams.writeError("error: \(failure.description)\n")
+            return 1
         } catch {
             let code = LabCommand.exitCode(for: error)
             let message = LabCommand.fullMessage(for: error)
@@ -23,6 +28,6 @@ public enum LabEntry {
 struct LabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kubectl-aksnet-lab",
-        abstract: "An emulated AKS cluster on this machine (work in progress: see issue 4).",
-        subcommands: [ServeCommand.self])
+        abstract: "An emulated AKS cluster on this machine: nodes and pods in network namespaces, an HTTPS API server.",
+        subcommands: [UpCommand.self, DownCommand.self, StatusCommand.self, ServeCommand.self])
 }

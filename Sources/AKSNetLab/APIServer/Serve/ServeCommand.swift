@@ -19,6 +19,12 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        // With DIR/lab.json (written by `up`) this is the whole lab, not just the API server.
+        let lab = LabDirectory(dir)
+        if FileManager.default.fileExists(atPath: lab.config) {
+            try LabDaemon.run(lab)
+            return
+        }
         // Block SIGTERM/SIGINT before any thread exists (threads inherit the mask), then take
         // them with sigwait: no handler runs on a random thread, and a parent's mask does not matter.
         var signals = sigset_t()

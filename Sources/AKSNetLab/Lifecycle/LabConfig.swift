@@ -1,0 +1,40 @@
+import Foundation
+
+/// What `up` was asked for; the daemon reads it from DIR/lab.json.
+struct LabConfig: Codable, Equatable {
+    var labID: String
+    var networkPlugin: String
+    var networkPolicy: String
+    var kubeProxy: String
+    var ipFamily: String
+    var nodePools: [Pool]
+    var windowsNodes: Int
+    var faults: [String]
+
+    struct Pool: Codable, Equatable {
+        var name: String
+        var count: Int
+    }
+
+    /// `--nodepools nodepool1=2,userpool=1`
+    static func parsePools(_ spec: String) throws -> [Pool] {
+        try spec.split(separator: ",").map { item in
+            let parts = item.split(separator: "=")
+            guard parts.count == 2, let count = Int(parts[1]), count > 0,
+                  parts[0].allSatisfy({ $0.isLowercase || $0.isNumber }), !parts[0].isEmpty, parts[0].count <= 12 else {
+                throw LabError("--nodepools takes NAME=COUNT[,NAME=COUNT…] with lowercase names of up to 12 characters, got \"\(item)\"")
+            }
+            return Pool(name: String(parts[0]), count: count)
+        }
+    }
+
+    static func read(_ path: String) throws -> LabConfig {
+        try JSONDecoder().decode(LabConfig.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    func write(_ directory: LabDirectory) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try directory.writeAtomically(String(decoding: try encoder.encode(self), as: UTF8.self), to: directory.config)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import KubeModel
+
+/// The lab's long-running process (`serve` with DIR/lab.json): the network
+/// in namespaces, the API objects of an AKS cluster, and the API server;
+/// until SIGTERM/SIGINT, then everything it made is removed.
+enum LabDaemon {
+    static func run(_ directory: LabDirectory) throws {
+        // Signals are taken with sigwait; block them before any thread exists. A terminal's
+        // hang-up must not end the lab: `down` does.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        signal(SIGHUP, SIG_IGN)
+        let config = try LabConfig.read(directory.config)
+        try directory.writeAtomically("\(getpid())\n", to: directory.pidFile)
+        let started = Date()
+        let network = try LabNetwork.up(networkSpec(config), stateFile: directory.networkState)
+        var server: LabAPIServer?
+        defer {
+            if let server { blocking { await server.shutdown() } }
+            do { try network.down() } catch { log("network teardown: \(error)") }
+            try? FileManager.default.removeItem(atPath: directory.readyFile)
+            try? FileManager.default.removeItem(atPath: directory.pidFile)
+        }
+        let store = LabStore()
+        try registerObjects(store: store, network: network, config: config)
+        for fault in config.faults {
+            try network.apply(try LabFault.parse(fault, defaultNode: network.nodes.first?.name ?? ""))
+        }
+        let startResult = blockingResult { try await LabAPIServer.start(directory: directory.path, port: 0, store: store) }
+        server = try startResult.get()
+        try directory.writeAtomically(String(format: "%.2f\n", Date().timeIntervalSince(started)), to: directory.readyFile)
+        log("lab \(config.labID) ready in \(String(format: "%.2f", Date().timeIntervalSince(started))) s on \(server?.url ?? "")")
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        log("signal \(received): stopping")
+    }
+
+    static func networkSpec(_ config: LabConfig) throws -> LabNetworkSpec {
+        guard let plugin = NetworkPlugin(rawValue: config.networkPlugin) else { throw LabError("unknown --network-plugin \(config.networkPlugin)") }
+        guard let family = IPFamily(rawValue: config.ipFamily) else { throw LabError("unknown --ip-family \(config.ipFamily)") }
+        var pools: [NodePoolSpec] = []
+        for pool in config.nodePools { pools.append(NodePoolSpec(name: pool.name, count: pool.count)) }
+        return LabNetworkSpec(labID: config.labID, plugin: plugin, ipFamily: family, nodePools: pools)
+    }
+
+    static func registerObjects(store: LabStore, network: LabNetwork, config: LabConfig) throws {
+        var name = utsname()
+        uname(&name)
+        let kernel = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for node in network.nodes {
+            _ = try store.create(.nodes, namespace: nil, object: ClusterObjects.node(node, config: config, kernel: kernel))
+        }
+        if config.windowsNodes > 0 {
+            for index in 0..<config.windowsNodes {
+                _ = try store.create(.nodes, namespace: nil, object: ClusterObjects.windowsNode(index: index))
+            }
+        }
+        for (resource, object) in ClusterObjects.kubeSystem(config: config) {
+            _ = try store.create(resource, namespace: object.metadataNamespace, object: object)
+        }
+    }
+
+    static func log(_ line: String) {
+        StandardStreams.writeError("[\(RFC3339.format(Date().timeIntervalSince1970))] \(line)\n")
+    }
+}
+
+/// Runs async work from synchronous code (the daemon's main thread).
+func blocking(_ work: @escaping @Sendable () async -> Void) {
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        await work()
+        done.signal()
+    }
+    done.wait()
+}
+
+func blockingResult<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) -> Result<T, any Error> {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do { box.set(.success(try await work())) } catch { box.set(.failure(error)) }
+        done.signal()
+    }
+    done.wait()
+    return box.get() ?? .failure(LabError("no result"))
+}
+
+final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Result<T, any Error>?
+    func set(_ newValue: Result<T, any Error>) { lock.withLock { value = newValue } }
+    func get() -> Result<T, any Error>? { lock.withLock { value } }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import KubeModel
+
+/// `kubectl-aksnet-lab up --dir DIR …`: starts the lab in the background and
+/// returns once the cluster answers; writes DIR/kubeconfig.
+struct UpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "up", abstract: "Start an emulated AKS cluster in the background.")
+
+    @Option(help: "The lab directory (kubeconfig, certificates, state, logs).") var dir: String
+    @Option(name: .customLong("network-plugin"), help: "kubenet, azure or overlay.") var networkPlugin = "kubenet"
+    @Option(name: .customLong("network-policy"), help: "none, azure or calico.") var networkPolicy = "none"
+    @Option(name: .customLong("kube-proxy"), help: "iptables (ipvs is not emulated yet).") var kubeProxy = "iptables"
+    @Option(name: .customLong("ip-family"), help: "ipv4 or dual.") var ipFamily = "ipv4"
+    @Option(help: "Linux nodes in one pool (ignored with --nodepools).") var nodes = 2
+    @Option(help: "Node pools: NAME=COUNT[,NAME=COUNT…], each on its own subnet.") var nodepools: String?
+    @Option(name: .customLong("windows-nodes"), help: "Windows node objects (API only).") var windowsNodes = 0
+    @Option(name: .customLong("break"), parsing: .upToNextOption, help: "Faults: missing-route[:NODE], ip-forward-off[:NODE], no-masquerade[:NODE], mtu-mismatch[:NODE[:MTU]], policy-drop:POD, conntrack-full[:NODE].")
+    var faults: [String] = []
+
+    func validate() throws {
+        guard ["kubenet", "azure", "overlay"].contains(networkPlugin) else { throw ValidationError("--network-plugin must be kubenet, azure or overlay") }
+        guard ["none", "azure", "calico"].contains(networkPolicy) else { throw ValidationError("--network-policy must be none, azure or calico") }
+        guard kubeProxy == "iptables" else { throw ValidationError("--kube-proxy \(kubeProxy): only iptables is emulated so far") }
+        guard ["ipv4", "dual"].contains(ipFamily) else { throw ValidationError("--ip-family must be ipv4 or dual") }
+        guard (1...20).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 20") }
+        guard (0...4).contains(windowsNodes) else { throw ValidationError("--windows-nodes must be between 0 and 4") }
+        if let nodepools {
+            do { _ = try LabConfig.parsePools(nodepools) } catch { throw ValidationError("\(error)") }
+        }
+    }
+
+    static func closeOnExecAbove2() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for entry in entries {
+            guard let fd = Int32(entry), fd > 2 else { continue }
+            _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
+        }
+    }
+
+    func run() throws {
+        let directory = LabDirectory(dir)
+        if let pid = directory.runningPID {
+            throw LabError("a lab is already running in \(directory.path) (pid \(pid)); run `kubectl-aksnet-lab down --dir \(dir)` first")
+        }
+        try directory.create()
+        try LabPKI.create(in: directory.pki)
+        let token = (0..<24).map { _ in String("abcdefghijklmnopqrstuvwxyz0123456789".randomElement() ?? "x") }.joined()
+        try directory.writeAtomically("\(token),aksnet-token-user,system:masters\n", to: directory.file("tokens"))
+        let pools = try nodepools.map(LabConfig.parsePools) ?? [LabConfig.Pool(name: "nodepool1", count: nodes)]
+        let labID = String((0..<6).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement() ?? "a" })
+        let config = LabConfig(labID: labID, networkPlugin: networkPlugin, networkPolicy: networkPolicy, kubeProxy: kubeProxy,
+                               ipFamily: ipFamily, nodePools: pools, windowsNodes: windowsNodes, faults: faults)
+        try config.write(directory)
+        for stale in [directory.readyFile, directory.portFile, directory.pidFile] { try? FileManager.default.removeItem(atPath: stale) }
+
+        let started = Date()
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        // The daemon outlives us: it must not hold our other descriptors (a caller's pipes would never see EOF).
+        Self.closeOnExecAbove2()
+        let daemon = try LabProcess.start([exe, "serve", "--dir", directory.path], stdoutPath: directory.logFile, stderrPath: directory.logFile)
+        while !FileManager.default.fileExists(atPath: directory.readyFile) {
+            if !daemon.isRunning {
+                let log = (try? String(contentsOfFile: directory.logFile, encoding: .utf8)) ?? ""
+                throw LabError("the lab did not start; the end of \(directory.logFile):\n\(log.split(separator: "\n").suffix(8).joined(separator: "\n"))")
+            }
+            if Date().timeIntervalSince(started) > 60 {
+                daemon.stop(grace: 5)
+                throw LabError("the lab did not become ready within 60 s; see \(directory.logFile)")
+            }
+            usleep(20_000)
+        }
+        guard let port = directory.port else { throw LabError("the lab started but wrote no API server port") }
+        try LabKubeconfig.write(directory, port: port, token: token)
+        let nodeCount = pools.reduce(0) { $0 + $1.count } + windowsNodes
+        StandardStreams.writeOutput("""
+            aksnet lab \(labID) is up in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(nodeCount) nodes, \(networkPlugin), API https://127.0.0.1:\(port)
+              kubectl --kubeconfig \(directory.kubeconfig) get nodes -o wide
+              kubectl-aksnet-lab down --dir \(dir)
+
+            """)
+    }
+}
