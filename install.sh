@@ -43,8 +43,9 @@ install_deps() {
 
 # The release binary links the Swift runtime statically: only libcurl, libyaml and libc remain.
 build_release() {
-    log "building kubectl-aksnet (release)"
+    log "building kubectl-aksnet and kubectl-aksnet-lab (release)"
     swift build -c release --product kubectl-aksnet -Xswiftc -static-stdlib
+    swift build -c release --product kubectl-aksnet-lab -Xswiftc -static-stdlib
 }
 
 install_binaries() {
@@ -52,7 +53,8 @@ install_binaries() {
     bin=$(swift build -c release --show-bin-path)
     mkdir -p "$PREFIX"
     install -s -m 0755 "$bin/kubectl-aksnet" "$PREFIX/kubectl-aksnet"
-    log "installed $PREFIX/kubectl-aksnet"
+    install -s -m 0755 "$bin/kubectl-aksnet-lab" "$PREFIX/kubectl-aksnet-lab"
+    log "installed $PREFIX/kubectl-aksnet and $PREFIX/kubectl-aksnet-lab"
     # kubectl-aksnet-<cmd> links (the binary dispatches on argv[0]), for each suite command that exists yet.
     local cmd
     for cmd in sniff jump inspect; do
@@ -63,12 +65,18 @@ install_binaries() {
     done
 }
 
+LAB_DIR=${AKSNET_LAB_DIR:-/tmp/aksnet-lab}
+
 demo() {
-    log "demo: kubectl aksnet version --client"
-    "$PREFIX/kubectl-aksnet" version --client
-    if command -v kubectl >/dev/null 2>&1; then
-        PATH="$PREFIX:$PATH" kubectl aksnet version --client
-    fi
+    log "demo: an emulated AKS cluster in $LAB_DIR"
+    "$PREFIX/kubectl-aksnet-lab" down --dir "$LAB_DIR" >/dev/null 2>&1 || true
+    "$PREFIX/kubectl-aksnet-lab" up --dir "$LAB_DIR" --nodes 3
+    export PATH="$PREFIX:$PATH"
+    log "kubectl aksnet version --kubeconfig $LAB_DIR/kubeconfig"
+    kubectl aksnet version --kubeconfig "$LAB_DIR/kubeconfig"
+    log "kubectl --kubeconfig $LAB_DIR/kubeconfig get nodes -o wide"
+    kubectl --kubeconfig "$LAB_DIR/kubeconfig" get nodes -o wide
+    log "the lab keeps running; stop it with: kubectl-aksnet-lab down --dir $LAB_DIR"
 }
 
 run_tests() {

@@ -19,8 +19,11 @@ enum LabDaemon {
         let started = Date()
         let network = try LabNetwork.up(networkSpec(config), stateFile: directory.networkState)
         var server: LabAPIServer?
+        var kubelet: LabKubelet?
+        // Stop order: the API server, the kubelet (its pods' processes), then the network.
         defer {
             if let server { blocking { await server.shutdown() } }
+            kubelet?.stop()
             do { try network.down() } catch { log("network teardown: \(error)") }
             try? FileManager.default.removeItem(atPath: directory.readyFile)
             try? FileManager.default.removeItem(atPath: directory.pidFile)
@@ -30,7 +33,12 @@ enum LabDaemon {
         for fault in config.faults {
             try network.apply(try LabFault.parse(fault, defaultNode: network.nodes.first?.name ?? ""))
         }
-        let startResult = blockingResult { try await LabAPIServer.start(directory: directory.path, port: 0, store: store) }
+        let podRuntime = LabKubelet(store: store, network: network, directory: directory.path)
+        try podRuntime.start()
+        kubelet = podRuntime
+        let startResult = blockingResult {
+            try await LabAPIServer.start(directory: directory.path, port: 0, store: store, sandboxes: podRuntime)
+        }
         server = try startResult.get()
         try directory.writeAtomically(String(format: "%.2f\n", Date().timeIntervalSince(started)), to: directory.readyFile)
         log("lab \(config.labID) ready in \(String(format: "%.2f", Date().timeIntervalSince(started))) s on \(server?.url ?? "")")

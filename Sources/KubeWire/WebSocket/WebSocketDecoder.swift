@@ -78,11 +78,37 @@ public struct WebSocketDecoder: Sendable {
         guard available >= total else { return nil }
         var payload = Array(buffer[(offset + header + maskLength)..<(offset + total)])
         if masked {
-            let key = Array(buffer[(offset + header)..<(offset + header + 4)])
-            for i in payload.indices { payload[i] ^= key[i & 3] }
+            let k = offset + header
+            Self.unmask(&payload, key: (buffer[k], buffer[k + 1], buffer[k + 2], buffer[k + 3]))
         }
         offset += total
         return WebSocketFrame(fin: fin, opcode: opcode, payload: payload)
+    }
+
+    /// XORs with the repeated 4-byte key, eight bytes at a time (the key repeats every 4 bytes,
+    /// so an 8-byte word is the key twice), then the tail byte by byte.
+    static func unmask(_ payload: inout [UInt8], key: (UInt8, UInt8, UInt8, UInt8)) {
+        let keyBytes = [key.0, key.1, key.2, key.3]
+        payload.withUnsafeMutableBytes { raw in
+            let count = raw.count
+            guard count > 0, let base = raw.baseAddress else { return }
+            var word: UInt64 = 0
+            withUnsafeMutableBytes(of: &word) { w in
+                for i in 0..<8 { w[i] = keyBytes[i & 3] }
+            }
+            let words = count / 8
+            var i = 0
+            while i < words {
+                let pointer = base + i * 8
+                pointer.storeBytes(of: pointer.loadUnaligned(as: UInt64.self) ^ word, as: UInt64.self)
+                i += 1
+            }
+            var j = words * 8
+            while j < count {
+                raw[j] ^= keyBytes[j & 3]
+                j += 1
+            }
+        }
     }
 
     private mutating func assemble(_ frame: WebSocketFrame) throws(WebSocketError) -> WebSocketMessage? {

@@ -84,6 +84,10 @@ enum APIResponse {
     case text(HTTPResponseStatus, String)
     case watch(WatchPlan)
     case logs(LogPlan)
+    /// An exec/attach/port-forward upgrade that passed every check (see `StreamUpgrader`).
+    case stream(StreamPlan)
+    /// A status with an empty body (a WebSocket subprotocol refusal).
+    case empty(HTTPResponseStatus)
 
     static func status(_ error: APIError) -> APIResponse {
         .json(HTTPResponseStatus(statusCode: error.code), error.status.json)

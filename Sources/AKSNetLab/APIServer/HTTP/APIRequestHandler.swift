@@ -42,6 +42,7 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is StreamUpgradeDeclined { return }  // NIO passes the request on; it is answered normally
         stopStream?()
         stopStream = nil
         context.close(promise: nil)
@@ -65,6 +66,7 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch response {
         case .watch(let plan): WatchStreamer.start(plan, store: router.store, handler: self, context: context, head: head)
         case .logs(let plan): LogStreamer.start(plan, store: router.store, handler: self, context: context, head: head)
+        case .stream: writeFull(context: context, head: head, response: .status(.badRequest("Upgrade request required")))
         default: writeFull(context: context, head: head, response: response)
         }
     }
@@ -82,7 +84,10 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             status = code
             bytes = Array(text.utf8)
             headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
-        case .watch, .logs:
+        case .empty(let code):
+            status = code
+            bytes = []
+        case .watch, .logs, .stream:
             return
         }
         headers.add(name: "Content-Length", value: String(bytes.count))

@@ -12,8 +12,12 @@ public final class LabAPIServer: Sendable {
     public let directory: String
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
+    /// Where exec/attach/port-forward find running pods (the lab kubelet's `PodSandboxLookup`).
+    public let sandboxRegistry: SandboxRegistry
 
-    private init(store: LabStore, port: Int, directory: String, channel: any Channel, group: MultiThreadedEventLoopGroup) {
+    private init(store: LabStore, port: Int, directory: String, channel: any Channel, group: MultiThreadedEventLoopGroup,
+                 sandboxRegistry: SandboxRegistry) {
+        self.sandboxRegistry = sandboxRegistry
         self.store = store
         self.port = port
         self.directory = directory
@@ -23,7 +27,16 @@ public final class LabAPIServer: Sendable {
 
     public var url: String { "https://127.0.0.1:\(port)" }
 
-    public static func start(directory: String, port: Int = 0, store: LabStore = LabStore(), threads: Int = 2) async throws -> LabAPIServer {
+    /// The lab kubelet's pods, for exec/attach/port-forward; nil (the default) refuses them
+    /// like pods that are not running. May be set after `start`.
+    public var sandboxes: (any PodSandboxLookup)? {
+        get { sandboxRegistry.lookup }
+        set { sandboxRegistry.lookup = newValue }
+    }
+
+    public static func start(directory: String, port: Int = 0, store: LabStore = LabStore(), threads: Int = 2,
+                             sandboxes: (any PodSandboxLookup)? = nil) async throws -> LabAPIServer {
+        let registry = SandboxRegistry(sandboxes)
         let pki = directory + "/pki"
         let chain = try NIOSSLCertificate.fromPEMFile(pki + "/server.crt")
         let key = try NIOSSLPrivateKey(file: pki + "/server.key", format: .pem)
@@ -42,9 +55,12 @@ public final class LabAPIServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let port = channel.localAddress?.port ?? 0
-                    let router = Router(store: store, serverAddress: "127.0.0.1:\(port)")
+                    let router = Router(store: store, serverAddress: "127.0.0.1:\(port)", sandboxes: registry)
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    // `Upgrade: websocket` (exec/attach/port-forward) goes through StreamUpgrader.
+                    let upgrader = StreamUpgrader(router: router, authenticator: authenticator)
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }), withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(APIRequestHandler(router: router, authenticator: authenticator))
                 }
             }
@@ -56,7 +72,8 @@ public final class LabAPIServer: Sendable {
             throw error
         }
         let bound = channel.localAddress?.port ?? port
-        let server = LabAPIServer(store: store, port: bound, directory: directory, channel: channel, group: group)
+        let server = LabAPIServer(store: store, port: bound, directory: directory, channel: channel, group: group,
+                                  sandboxRegistry: registry)
         try server.writePortFile()
         return server
     }

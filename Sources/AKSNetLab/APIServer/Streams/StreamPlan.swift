@@ -1,0 +1,177 @@
+import Foundation
+import KubeModel
+import KubeWire
+import NIOHTTP1
+
+/// An exec, attach or port-forward request that passed every check before the upgrade:
+/// what the WebSocket session will run once the 101 is sent.
+struct StreamPlan: Sendable {
+    enum Kind: String, Sendable { case exec, attach, portForward = "portforward" }
+
+    var kind: Kind
+    /// The negotiated subprotocol; "" when the client offered none (plain-text error channel).
+    var subprotocol: String
+    /// `Sec-WebSocket-Key`, for the accept value.
+    var key: String
+    var namespace: String
+    var pod: String
+    var sandbox: PodSandbox
+    /// exec/attach: the command run in the pod's network namespace.
+    var argv: [String] = []
+    var stdin = false
+    var stdout = false
+    var stderr = false
+    var tty = false
+    /// portforward: the pod's ports, in the order of the channels.
+    var ports: [UInt16] = []
+}
+
+/// Where the lab kubelet's `PodSandboxLookup` is plugged in; settable after the server started.
+public final class SandboxRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: (any PodSandboxLookup)?
+
+    public init(_ lookup: (any PodSandboxLookup)? = nil) { current = lookup }
+
+    public var lookup: (any PodSandboxLookup)? {
+        get { lock.withLock { current } }
+        set { lock.withLock { current = newValue } }
+    }
+}
+
+/// The checks a real API server (and kubelet) make on `pods/exec`, `pods/attach` and
+/// `pods/portforward` before upgrading, in the same order: the pod, the query, the pod's
+/// state, then the WebSocket handshake and its subprotocol. RBAC is checked by the caller.
+enum StreamRoute {
+    /// exec/attach, best first; below v4 (and with no subprotocol) channel 3 carries plain text.
+    static let execProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io",
+                                "channel.k8s.io"]
+    static let portForwardProtocols = ["v4.channel.k8s.io"]
+
+    static func plan(store: LabStore, request: APIRequest, namespace: String, name: String, subresource: String,
+                     sandboxes: SandboxRegistry) throws -> APIResponse {
+        guard request.method == .GET || request.method == .POST else { throw APIError.methodNotAllowed() }
+        let pod = try store.get(.pods, namespace: namespace, name: name)
+        guard let kind = StreamPlan.Kind(rawValue: subresource) else { throw APIError.pathNotFound() }
+
+        if kind == .portForward {
+            let raw = request.query["ports"] ?? []
+            guard !raw.isEmpty else { return .text(.badRequest, "query parameter \"port\" is required\n") }
+            var ports: [UInt16] = []
+            for value in raw {
+                for piece in value.split(separator: ",", omittingEmptySubsequences: false) {
+                    let text = piece.trimmed
+                    guard let port = Int(text) else {
+                        return .text(.badRequest, "unable to parse \"\(value)\" as a port: strconv.ParseUint: parsing \"\(text)\": invalid syntax\n")
+                    }
+                    guard port > 0, port < 65536 else { return .text(.badRequest, "port \"\(text)\" must be > 0 and < 65536\n") }
+                    ports.append(UInt16(port))
+                }
+            }
+            let sandbox = try running(pod, sandboxes: sandboxes, container: nil)
+            switch try negotiate(request, allowed: portForwardProtocols) {
+            case .refused(let response): return response
+            case .chosen(let proto, let key):
+                return .stream(StreamPlan(kind: kind, subprotocol: proto, key: key, namespace: namespace, pod: name,
+                                          sandbox: sandbox, ports: ports))
+            }
+        }
+
+        let spec = pod["spec"] ?? .null
+        let main = spec["containers"]?.arrayValue ?? []
+        let all = main + (spec["initContainers"]?.arrayValue ?? []) + (spec["ephemeralContainers"]?.arrayValue ?? [])
+        var container: JSONValue?
+        if let wanted = request.parameter("container"), !wanted.isEmpty {
+            guard let found = all.first(where: { $0["name"]?.stringValue == wanted }) else {
+                throw APIError.badRequest("container \(wanted) is not valid for pod \(name)")
+            }
+            container = found
+        } else if main.count > 1 {
+            let names = main.compactMap { $0["name"]?.stringValue }.joined(separator: " ")
+            var message = "a container name must be specified for pod \(name), choose one of: [\(names)]"
+            let inits = (spec["initContainers"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+            if !inits.isEmpty { message += " or one of the init containers: [\(inits.joined(separator: " "))]" }
+            throw APIError.badRequest(message)
+        } else {
+            container = main.first
+        }
+        let containerName = container?["name"]?.stringValue ?? ""
+        let stdin = flag(request, "stdin"), stdout = flag(request, "stdout"), tty = flag(request, "tty")
+        var stderr = flag(request, "stderr")
+        guard stdin || stdout || stderr else {
+            throw APIError.badRequest("you must specify at least 1 of stdin, stdout, stderr")
+        }
+        if tty { stderr = false }  // like the kubelet: a tty has no separate stderr
+        var argv: [String]
+        if kind == .exec {
+            argv = request.query["command"] ?? []
+            guard !argv.isEmpty else { throw APIError.badRequest("you must specify at least one command for the container") }
+        } else {
+            argv = []
+        }
+        let sandbox = try running(pod, sandboxes: sandboxes, container: containerName)
+        if kind == .attach {
+            // Limitation: the lab cannot reach the I/O of the running main process; attach runs the
+            // container's command again as a new process in the pod's network namespace.
+            argv = sandbox.container(containerName)?.command ?? []
+            if argv.isEmpty {
+                argv = ((container?["command"]?.arrayValue ?? []) + (container?["args"]?.arrayValue ?? [])).compactMap(\.stringValue)
+            }
+            if argv.isEmpty { argv = ["sh"] }
+        }
+        switch try negotiate(request, allowed: execProtocols) {
+        case .refused(let response): return response
+        case .chosen(let proto, let key):
+            return .stream(StreamPlan(kind: kind, subprotocol: proto, key: key, namespace: namespace, pod: name, sandbox: sandbox,
+                                      argv: argv, stdin: stdin, stdout: stdout, stderr: stderr, tty: tty))
+        }
+    }
+
+    /// apimachinery's query conversion: absent, "false" and "0" are false, anything else true.
+    static func flag(_ request: APIRequest, _ name: String) -> Bool {
+        guard let value = request.query[name]?.last else { return false }
+        return !["false", "0"].contains(value.lowercased())
+    }
+
+    /// The pod's sandbox when it runs; otherwise the 400 the kubelet's refusal turns into.
+    static func running(_ pod: JSONValue, sandboxes: SandboxRegistry, container: String?) throws -> PodSandbox {
+        let phase = pod["status"]?["phase"]?.stringValue ?? "Pending"
+        let name = container ?? ""
+        guard phase == "Running",
+              let sandbox = sandboxes.lookup?.sandbox(namespace: pod.metadataNamespace ?? "", name: pod.name),
+              container == nil || sandbox.container(name) != nil else {
+            if phase == "Succeeded" || phase == "Failed" {
+                throw APIError.badRequest("cannot exec into a container in a completed pod; current phase is \(phase)")
+            }
+            throw APIError.badRequest("unable to upgrade connection: container not found (\"\(name)\")")
+        }
+        return sandbox
+    }
+
+    enum Negotiation {
+        case chosen(String, key: String)
+        case refused(APIResponse)
+    }
+
+    /// The WebSocket handshake checks; the subprotocol ("" if none was offered), or the refusal:
+    /// only unknown subprotocols → 403 with an empty body (golang.org/x/net/websocket).
+    static func negotiate(_ request: APIRequest, allowed: [String]) throws -> Negotiation {
+        func tokens(_ name: String) -> [String] {
+            request.headers[name].flatMap { $0.split(separator: ",").map { $0.trimmed }.filter { !$0.isEmpty } }
+        }
+        let upgrade = tokens("Upgrade").map { $0.lowercased() }
+        let connection = tokens("Connection").map { $0.lowercased() }
+        guard request.method == .GET, upgrade.contains("websocket"), connection.contains("upgrade") else {
+            throw APIError.badRequest("Upgrade request required")
+        }
+        let key = request.headers["Sec-WebSocket-Key"].first?.trimmed ?? ""
+        guard request.headers["Sec-WebSocket-Version"].first?.trimmed == "13",
+              let decoded = Data(base64Encoded: key), decoded.count == 16 else {
+            return .refused(.text(.badRequest, "Bad Request: websocket: missing or invalid Sec-WebSocket-Key/Sec-WebSocket-Version\n"))
+        }
+        let offered = tokens("Sec-WebSocket-Protocol")
+        if offered.isEmpty { return .chosen("", key: key) }
+        guard let chosen = allowed.first(where: { offered.contains($0) }) else { return .refused(.empty(.forbidden)) }
+        return .chosen(chosen, key: key)
+    }
+}

@@ -1,0 +1,155 @@
+import KubeModel
+
+/// How one container's process is started: a pure function of the pod and container specs,
+/// so it is tested as a table. The argv is `ip netns exec NS env -i [-C DIR] K=V… [setpriv …] -- CMD…`;
+/// every stage execs the next, so the started PID is the container's own process.
+struct ContainerLaunch: Equatable {
+    /// The default capability set of containerd (NET_RAW included), as setpriv spells them.
+    static let defaultCapabilities = ["chown", "dac_override", "fsetid", "fowner", "mknod", "net_raw", "setgid",
+                                      "setuid", "setfcap", "setpcap", "net_bind_service", "sys_chroot", "kill", "audit_write"]
+    static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+    /// Why a container cannot be created (waiting reason CreateContainerConfigError).
+    struct ConfigError: Error, Equatable { var message: String }
+
+    /// What the pod contributes: identity, addresses, node root for hostPath `/`.
+    struct PodContext {
+        var namespace: String
+        var name: String
+        var uid: String
+        var nodeName: String
+        var podIP: String
+        var hostIP: String
+        var netns: String
+        var nodeRoot: String
+        var serviceAccount: String = "default"
+    }
+
+    var argv: [String]
+    /// The container's own command (what attach shows).
+    var command: [String]
+
+    /// `defaultCommand` is used when neither `command` nor `args` is given (images are names only).
+    static func make(pod: JSONValue, container: JSONValue, context: PodContext,
+                     defaultCommand: [String] = ["sleep", "infinity"]) throws -> ContainerLaunch {
+        let podSecurity = pod["spec"]?["securityContext"]
+        let security = container["securityContext"]
+        let name = container["name"]?.stringValue ?? ""
+        func setting(_ key: String) -> JSONValue? {
+            if let value = security?[key], value != .null { return value }
+            if let value = podSecurity?[key], value != .null { return value }
+            return nil
+        }
+        let runAsUser = setting("runAsUser")?.intValue
+        let runAsGroup = setting("runAsGroup")?.intValue
+        if setting("runAsNonRoot")?.boolValue == true {
+            let where_ = "(pod: \"\(context.name)_\(context.namespace)(\(context.uid))\", container: \(name))"
+            if runAsUser == nil {
+                throw ConfigError(message: "container has runAsNonRoot and image will run as root \(where_)")
+            }
+            if runAsUser == 0 {
+                throw ConfigError(message: "container's runAsUser breaks non-root policy \(where_)")
+            }
+        }
+
+        let commandPart = container["command"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let argsPart = container["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        var command = commandPart + argsPart
+        if commandPart.isEmpty && argsPart.isEmpty { command = defaultCommand }
+        guard !command.isEmpty else { throw ConfigError(message: "no command specified") }
+
+        // Environment: defaults a runtime adds, then the spec's own (later wins in env).
+        let user = runAsUser ?? 0
+        var environment: [(String, String)] = [
+            ("PATH", defaultPath), ("HOSTNAME", String(context.name.prefix(63))), ("HOME", user == 0 ? "/root" : "/"),
+            ("KUBERNETES_SERVICE_HOST", "10.0.0.1"), ("KUBERNETES_SERVICE_PORT", "443"),
+            ("KUBERNETES_SERVICE_PORT_HTTPS", "443"), ("KUBERNETES_PORT", "tcp://10.0.0.1:443"),
+        ]
+        for entry in container["env"]?.arrayValue ?? [] {
+            guard let key = entry["name"]?.stringValue, !key.isEmpty, !key.contains("=") else { continue }
+            if let value = entry["value"]?.stringValue {
+                environment.append((key, expand(value, environment)))
+            } else if let path = entry["valueFrom"]?["fieldRef"]?["fieldPath"]?.stringValue {
+                let fields = ["metadata.name": context.name, "metadata.namespace": context.namespace, "metadata.uid": context.uid,
+                              "spec.nodeName": context.nodeName, "status.podIP": context.podIP, "status.hostIP": context.hostIP,
+                              "spec.serviceAccountName": context.serviceAccount]
+                environment.append((key, fields[path] ?? ""))
+            } else {
+                environment.append((key, ""))
+            }
+        }
+        // hostPath "/" has no mount namespace in the lab: the container is told where the node's root is.
+        let hostRootVolumes = Set((pod["spec"]?["volumes"]?.arrayValue ?? []).compactMap { volume -> String? in
+            volume["hostPath"]?["path"]?.stringValue == "/" ? volume["name"]?.stringValue : nil
+        })
+        for mount in container["volumeMounts"]?.arrayValue ?? [] {
+            guard let volume = mount["name"]?.stringValue, hostRootVolumes.contains(volume),
+                  let path = mount["mountPath"]?.stringValue else { continue }
+            environment.append(("AKSNET_HOST_ROOT", context.nodeRoot))
+            environment.append(("AKSNET_HOST_ROOT_MOUNT", path))
+            break
+        }
+
+        var argv = ["ip", "netns", "exec", context.netns, "env", "-i"]
+        if let directory = container["workingDir"]?.stringValue, !directory.isEmpty { argv += ["-C", directory] }
+        argv += environment.map { "\($0.0)=\($0.1)" }
+
+        var setpriv: [String] = []
+        let privileged = security?["privileged"]?.boolValue == true
+        if !privileged {
+            var capabilities = defaultCapabilities
+            let drop = (security?["capabilities"]?["drop"]?.arrayValue ?? []).compactMap { $0.stringValue.map(capabilityName) }
+            let add = (security?["capabilities"]?["add"]?.arrayValue ?? []).compactMap { $0.stringValue.map(capabilityName) }
+            if drop.contains("all") { capabilities = [] }
+            capabilities.removeAll { drop.contains($0) }
+            if add.contains("all") {
+                capabilities = []
+                setpriv += ["--bounding-set", "+all"]
+            } else {
+                for cap in add where !capabilities.contains(cap) { capabilities.append(cap) }
+                setpriv += ["--bounding-set", (["-all"] + capabilities.map { "+" + $0 }).joined(separator: ",")]
+            }
+        }
+        if user != 0 {
+            setpriv += ["--reuid=\(user)", "--regid=\(runAsGroup ?? user)", "--clear-groups"]
+        } else if let runAsGroup {
+            setpriv += ["--regid=\(runAsGroup)", "--clear-groups"]
+        }
+        if !setpriv.isEmpty { argv += ["setpriv"] + setpriv + ["--"] }
+        return ContainerLaunch(argv: argv + command, command: command)
+    }
+
+    /// `NET_RAW` / `CAP_NET_RAW` → `net_raw`.
+    static func capabilityName(_ text: String) -> String {
+        var name = text.lowercased()
+        if name.hasPrefix("cap_") { name.removeFirst(4) }
+        return name
+    }
+
+    /// Kubernetes' `$(VAR)` expansion against earlier variables; `$$` escapes.
+    static func expand(_ value: String, _ environment: [(String, String)]) -> String {
+        guard value.contains("$") else { return value }
+        var out = ""
+        var rest = Substring(value)
+        while let dollar = rest.firstIndex(of: "$") {
+            out += rest[..<dollar]
+            let after = rest[rest.index(after: dollar)...]
+            if after.hasPrefix("$") {
+                out += "$"
+                rest = after.dropFirst()
+            } else if after.hasPrefix("("), let close = after.firstIndex(of: ")") {
+                let key = String(after[after.index(after: after.startIndex)..<close])
+                if let found = environment.last(where: { $0.0 == key }) {
+                    out += found.1
+                } else {
+                    out += "$(" + key + ")"
+                }
+                rest = after[after.index(after: close)...]
+            } else {
+                out += "$"
+                rest = after
+            }
+        }
+        return out + rest
+    }
+}

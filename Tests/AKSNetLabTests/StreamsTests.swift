@@ -1,0 +1,303 @@
+import Foundation
+import KubeModel
+import NIOHTTP1
+import Testing
+@testable import AKSNetLab
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A lab kubelet stand-in: pod default/p runs in the network namespace the test made.
+final class TestSandboxes: PodSandboxLookup, @unchecked Sendable {
+    private let lock = NSLock()
+    private var netns: String?
+
+    func set(_ name: String?) { lock.withLock { netns = name } }
+
+    func sandbox(namespace: String, name: String) -> PodSandbox? {
+        guard namespace == "default", name == "p", let netns = lock.withLock({ netns }) else { return nil }
+        return PodSandbox(namespace: namespace, name: name, uid: "uid-p", netns: netns, nodeName: "node-0", hostNetwork: false,
+                          containers: [.init(name: "main", pid: 0, command: ["sh", "-c", "echo attached; exit 3"])])
+    }
+}
+
+/// One API server for the suite, with pod p (Running) in the store.
+actor StreamsEnvironment {
+    static let shared = StreamsEnvironment()
+    let sandboxes = TestSandboxes()
+    private var fixture: LabFixture?
+
+    func get() async throws -> LabFixture {
+        if let fixture { return fixture }
+        let made = try await LabFixture.make()
+        made.server.sandboxes = sandboxes
+        try made.store.create(.pods, namespace: "default", object: [
+            "metadata": ["name": "p"],
+            "spec": ["nodeName": "node-0", "containers": [["name": "main", "image": "busybox", "command": ["sleep", "3600"]]]],
+        ])
+        try made.store.patch(.pods, namespace: "default", name: "p", type: .merge, patch: ["status": ["phase": "Running"]],
+                             subresource: "status")
+        fixture = made
+        return made
+    }
+}
+
+@Suite(.serialized)
+struct StreamsTests {
+    /// A fresh network namespace (loopback up) holding pod p for the body's duration.
+    func withPod<T>(_ body: (LabFixture, String) async throws -> T) async throws -> T {
+        let fixture = try await StreamsEnvironment.shared.get()
+        let netns = "aksnet-st-\(UInt32.random(in: 0...UInt32.max))"
+        #expect(try Shell.run("/usr/sbin/ip", ["netns", "add", netns]).status == 0)
+        defer {
+            StreamsEnvironment.shared.sandboxes.set(nil)
+            _ = try? Shell.run("/usr/sbin/ip", ["netns", "del", netns])
+        }
+        #expect(try Shell.run("/usr/sbin/ip", ["-n", netns, "link", "set", "lo", "up"]).status == 0)
+        StreamsEnvironment.shared.sandboxes.set(netns)
+        return try await body(fixture, netns)
+    }
+
+    // MARK: refusals before the upgrade (router, no I/O)
+
+    func route(_ path: String, user: LabUser = LabUser(name: "admin", groups: ["system:masters"]),
+               protocols: String? = "v5.channel.k8s.io, v4.channel.k8s.io", store: LabStore,
+               sandboxes: SandboxRegistry) -> APIResponse {
+        var headers = HTTPHeaders([("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Version", "13"),
+                                   ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")])
+        if let protocols { headers.add(name: "Sec-WebSocket-Protocol", value: protocols) }
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
+        return Router(store: store, serverAddress: "127.0.0.1:1", sandboxes: sandboxes).handle(APIRequest(head: head, body: [], user: user))
+    }
+
+    @Test func refusalsBeforeTheUpgrade() async throws {
+        let fixture = try await StreamsEnvironment.shared.get()
+        let store = fixture.store
+        let registry = SandboxRegistry(StreamsEnvironment.shared.sandboxes)
+        StreamsEnvironment.shared.sandboxes.set("aksnet-st-unused")
+        defer { StreamsEnvironment.shared.sandboxes.set(nil) }
+        let base = "/api/v1/namespaces/default/pods"
+        func status(_ response: APIResponse) -> (Int, String) {
+            switch response {
+            case .json(let code, let value): return (Int(code.code), value["message"]?.stringValue ?? "")
+            case .text(let code, let text): return (Int(code.code), text)
+            case .empty(let code): return (Int(code.code), "")
+            case .stream: return (101, "")
+            default: return (0, "")
+            }
+        }
+        let viewer = LabUser(name: "viewer", groups: [])
+        #expect(status(route("\(base)/p/exec?command=ls&stdout=true", user: viewer, store: store, sandboxes: registry))
+            == (403, "pods \"p\" is forbidden: User \"viewer\" cannot get resource \"pods/exec\" in API group \"\" in the namespace \"default\""))
+        #expect(status(route("\(base)/p/attach?stdout=true", user: viewer, store: store, sandboxes: registry)).1
+            .contains("cannot get resource \"pods/attach\""))
+        #expect(status(route("\(base)/p/portforward?ports=80", user: viewer, store: store, sandboxes: registry)).1
+            .contains("cannot get resource \"pods/portforward\""))
+        #expect(status(route("\(base)/p/exec?command=ls&stdout=true&container=x", store: store, sandboxes: registry))
+            == (400, "container x is not valid for pod p"))
+        #expect(status(route("\(base)/p/exec?command=ls", store: store, sandboxes: registry)).0 == 400)
+        #expect(status(route("\(base)/missing/exec?command=ls&stdout=true", store: store, sandboxes: registry))
+            == (404, "pods \"missing\" not found"))
+        #expect(status(route("\(base)/p/exec?command=ls&stdout=true", protocols: "v9.channel.k8s.io", store: store,
+                             sandboxes: registry)) == (403, ""))
+        #expect(status(route("\(base)/p/portforward", protocols: "v4.channel.k8s.io", store: store, sandboxes: registry))
+            == (400, "query parameter \"port\" is required\n"))
+        #expect(status(route("\(base)/p/portforward?ports=80", protocols: "portforward.k8s.io", store: store,
+                             sandboxes: registry)) == (403, ""))
+        if case .stream(let plan) = route("\(base)/p/exec?command=ls&stdout=true", store: store, sandboxes: registry) {
+            #expect(plan.subprotocol == "v5.channel.k8s.io" && plan.argv == ["ls"])
+        } else {
+            Issue.record("exec was not upgraded")
+        }
+        if case .stream(let plan) = route("\(base)/p/exec?command=ls&stdout=true", protocols: nil, store: store, sandboxes: registry) {
+            #expect(plan.subprotocol == "")
+        } else {
+            Issue.record("exec without subprotocol was not upgraded")
+        }
+        // Not running: no sandbox.
+        #expect(status(route("\(base)/p/exec?command=ls&stdout=true", store: store, sandboxes: SandboxRegistry()))
+            == (400, "unable to upgrade connection: container not found (\"main\")"))
+    }
+
+    // MARK: kubectl 1.32 exec over WebSocket
+
+    @Test func kubectlExec() async throws {
+        guard LabFixture.kubectlPath != nil else { return }
+        try await withPod { fixture, netns in
+            let hi = try fixture.kubectl(["exec", "p", "--", "echo", "hi"])
+            #expect(hi.status == 0 && hi.stdout == "hi\n", "\(hi.stderr)")
+
+            let split = try fixture.kubectl(["exec", "p", "--", "sh", "-c", "echo out; echo err >&2; exit 7"])
+            #expect(split.status == 7)
+            #expect(split.stdout == "out\n")
+            #expect(split.stderr.contains("err\n") && split.stderr.contains("command terminated with exit code 7"), "\(split.stderr)")
+
+            let cat = try fixture.kubectl(["exec", "-i", "p", "--", "cat"], stdin: "abc\n")
+            #expect(cat.status == 0 && cat.stdout == "abc\n", "\(cat.stderr)")
+
+            let missing = try fixture.kubectl(["exec", "p", "--", "nosuchcmd"])
+            #expect(missing.status != 0)
+            #expect(missing.stderr.contains("executable file not found"), "\(missing.stderr)")
+
+            let addr = try fixture.kubectl(["exec", "p", "--", "ip", "-4", "-o", "addr"])
+            #expect(addr.status == 0, "\(addr.stderr)")
+            let interfaces = addr.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").dropFirst().first }
+            #expect(interfaces == ["lo"], "\(addr.stdout)")
+
+            let denied = try fixture.kubectl(["--user", "viewer", "exec", "p", "--", "echo", "hi"])
+            #expect(denied.status != 0)
+            #expect(denied.stderr.contains("forbidden") && denied.stderr.contains("pods/exec"), "\(denied.stderr)")
+
+            let attach = try fixture.kubectl(["attach", "p", "-c", "main"], timeout: 20)
+            #expect(attach.stdout.contains("attached"), "\(attach.stdout) \(attach.stderr)")
+            _ = netns
+        }
+    }
+
+    /// The client going away ends the process (SIGTERM, SIGKILL after 1 s) and the server reaps it.
+    @Test func clientDisconnectKillsTheProcess() async throws {
+        guard LabFixture.kubectlPath != nil else { return }
+        try await withPod { fixture, _ in
+            let running = try fixture.kubectlInBackground(["exec", "p", "--", "sh", "-c", "echo pid=$$; trap '' TERM; exec sleep 300"])
+            #expect(running.waitFor("pid=", timeout: 10))
+            let text = running.output
+            running.stop()
+            guard let range = text.range(of: "pid="),
+                  let pid = Int32(text[range.upperBound...].prefix(while: \.isNumber)) else {
+                Issue.record("no pid in \(text)")
+                return
+            }
+            var gone = false
+            for _ in 0..<50 {
+                if kill(pid, 0) != 0 && errno == ESRCH {
+                    gone = true
+                    break
+                }
+                usleep(100_000)
+            }
+            #expect(gone, "pid \(pid) still there")
+        }
+    }
+
+    // MARK: the official Python client
+
+    static let python = "/work/main/.venv/bin/python"
+
+    static let clientScript = #"""
+    import hashlib, sys, time, json, socket
+    from kubernetes import client, config
+    from kubernetes.stream import stream, portforward
+    kubeconfig, port, refused, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    config.load_kube_config(config_file=kubeconfig)
+    api = client.CoreV1Api()
+    out = {}
+    # exec with a tty and a resize
+    resp = stream(api.connect_get_namespaced_pod_exec, "p", "default", command=["sh", "-c", "sleep 0.5; stty size; tty"],
+                  stdin=True, stdout=True, stderr=False, tty=True, _preload_content=False)
+    resp.write_channel(4, json.dumps({"Width": 123, "Height": 45}))
+    text = ""
+    while resp.is_open():
+        resp.update(timeout=1)
+        text += resp.read_stdout(timeout=0.1) or ""
+    out["tty"] = text
+    out["ttyExit"] = resp.returncode
+    # port-forward: an HTTP GET of the file, byte-exact
+    pf = portforward(api.connect_get_namespaced_pod_portforward, "p", "default", ports="%d,%d" % (port, refused))
+    s = pf.socket(port)
+    s.setblocking(True)
+    start = time.time()
+    s.sendall(b"GET /blob HTTP/1.0\r\nHost: p\r\n\r\n")
+    chunks = []
+    while True:
+        data = s.recv(1 << 20)
+        if not data:
+            break
+        chunks.append(data)
+    elapsed = time.time() - start
+    body = b"".join(chunks)
+    head, _, payload = body.partition(b"\r\n\r\n")
+    out["status"] = head.split(b"\r\n")[0].decode()
+    out["sha"] = hashlib.sha256(payload).hexdigest()
+    out["bytes"] = len(payload)
+    out["seconds"] = elapsed
+    out["refused"] = pf.error(refused) or ""
+    s.close()
+    with open(path, "rb") as f:
+        out["want"] = hashlib.sha256(f.read()).hexdigest()
+    print(json.dumps(out))
+    """#
+
+    @Test func pythonClientTTYAndPortForward() async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.python) else { return }
+        try await withPod { fixture, netns in
+            let directory = fixture.directory + "/www"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            var blob = [UInt8](repeating: 0, count: 32 << 20)
+            var generator = SystemRandomNumberGenerator()
+            blob.withUnsafeMutableBytes { raw in
+                let words = raw.bindMemory(to: UInt64.self)
+                for i in words.indices { words[i] = generator.next() }
+            }
+            try Data(blob).write(to: URL(fileURLWithPath: directory + "/blob"))
+            let port = Int.random(in: 20000...40000)
+            let server = try LabProcess.start(["ip", "netns", "exec", netns, "/usr/bin/python3", "-m", "http.server",
+                                               "--bind", "127.0.0.1", "--directory", directory, String(port)])
+            defer {
+                kill(server.pid, SIGKILL)
+                server.stop(grace: 0)
+            }
+            // Wait until it listens inside the namespace.
+            for _ in 0..<100 {
+                let probe = try Shell.run("/usr/sbin/ip", ["netns", "exec", netns, "/usr/bin/python3", "-c",
+                                                           "import socket; socket.create_connection(('127.0.0.1', \(port)), 1)"])
+                if probe.status == 0 { break }
+                usleep(100_000)
+            }
+            let result = try Shell.run(Self.python, ["-c", Self.clientScript, fixture.kubeconfig, String(port), String(port + 1),
+                                                     directory + "/blob"], timeout: 60)
+            #expect(result.status == 0, "\(result.stderr)")
+            guard let line = result.stdout.split(separator: "\n").last,
+                  let json = try? JSONValue.parse(Array(line.utf8)) else {
+                Issue.record("no result: \(result.stdout) \(result.stderr)")
+                return
+            }
+            #expect(json["tty"]?.stringValue?.contains("45 123\r\n") == true, "\(json)")
+            #expect(json["tty"]?.stringValue?.contains("/dev/pts/") == true, "\(json)")
+            #expect(json["status"]?.stringValue?.contains("200") == true, "\(json)")
+            #expect(json["bytes"]?.intValue == 32 << 20)
+            #expect(json["sha"] != nil && json["sha"] == json["want"], "\(json)")
+            #expect(json["refused"]?.stringValue?.contains("connect: connection refused") == true, "\(json)")
+            print("port-forward: 32 MiB in \(json["seconds"].map { "\($0)" } ?? "?") s")
+        }
+    }
+
+    /// 256 MiB each way with a raw client (`AKSNET_STREAMS_BENCH=/path/to/raw_ws.py`): exec download
+    /// (`cat`), exec upload (`sha256sum` of stdin) and a port-forward download.
+    @Test func throughput() async throws {
+        guard let script = ProcessInfo.processInfo.environment["AKSNET_STREAMS_BENCH"] else { return }
+        try await withPod { fixture, netns in
+            let big = fixture.directory + "/big"
+            #expect(try Shell.run("/bin/sh", ["-c", "head -c 268435456 /dev/urandom > \(big); sha256sum \(big)"]).status == 0)
+            print("want", try Shell.run("/usr/bin/sha256sum", [big]).stdout)
+            let port = String(fixture.server.port), pki = fixture.directory + "/pki"
+            let base = "/api/v1/namespaces/default/pods/p"
+            let down = try Shell.run("/usr/bin/python3", [script, port, pki, "\(base)/exec?command=cat&command=\(big)&stdout=true&stderr=true",
+                                                          "v5.channel.k8s.io", "download", String(256 << 20)], timeout: 120)
+            print("exec download:", down.stdout, down.stderr)
+            let up = try Shell.run("/usr/bin/python3", [script, port, pki, "\(base)/exec?command=sha256sum&stdin=true&stdout=true&stderr=true",
+                                                        "v5.channel.k8s.io", "upload", String(256 << 20)], timeout: 120)
+            print("exec upload:", up.stdout, up.stderr)
+            let listener = try LabProcess.start(["ip", "netns", "exec", netns, "socat", "-u", "-b", "262144", "OPEN:\(big)",
+                                                 "TCP-LISTEN:7777,bind=127.0.0.1,reuseaddr"])
+            defer {
+                kill(listener.pid, SIGKILL)
+                listener.stop(grace: 0)
+            }
+            usleep(300_000)
+            let forward = try Shell.run("/usr/bin/python3", [script, port, pki, "\(base)/portforward?ports=7777", "v4.channel.k8s.io",
+                                                             "download", String(256 << 20)], timeout: 120)
+            print("port-forward download:", forward.stdout, forward.stderr)
+        }
+    }
+}
