@@ -124,8 +124,9 @@ public final class WebSocketConnection: @unchecked Sendable {
         var offset = 0
         while offset < bytes.count {
             var sent = 0
-            let code = bytes.withUnsafeBytes { buffer in
-                curl_easy_send(handle.raw, buffer.baseAddress! + offset, buffer.count - offset, &sent)
+            let code = bytes.withUnsafeBytes { buffer -> CURLcode in
+                guard let base = buffer.baseAddress else { return CURLE_OK }
+                return curl_easy_send(handle.raw, base + offset, buffer.count - offset, &sent)
             }
             if code == CURLE_AGAIN {
                 try waitFor(socket: socket, events: Int16(POLLOUT), timeoutMs: -1, server: server)
