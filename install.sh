@@ -58,7 +58,9 @@ install_binaries() {
     # kubectl-aksnet-<cmd> links (the binary dispatches on argv[0]), for each suite command that exists yet.
     local cmd
     for cmd in sniff jump inspect; do
-        if "$PREFIX/kubectl-aksnet" "$cmd" --help >/dev/null 2>&1; then
+        rm -f "$PREFIX/kubectl-aksnet-$cmd"
+        # An unknown subcommand's --help prints the root usage; a real one names itself.
+        if "$PREFIX/kubectl-aksnet" "$cmd" --help 2>/dev/null | grep -q "USAGE: kubectl aksnet $cmd"; then
             ln -sf kubectl-aksnet "$PREFIX/kubectl-aksnet-$cmd"
             log "linked $PREFIX/kubectl-aksnet-$cmd"
         fi

@@ -181,16 +181,21 @@ public final class WebSocketConnection: @unchecked Sendable {
     }
 
     /// Messages that are ready now, without blocking (answers pings itself).
-    /// nil when the connection has ended (close frame or EOF).
+    /// nil when the connection has ended (close frame or EOF). Reads stop
+    /// once a message is ready: the caller writes it out before we read
+    /// more, so a slow consumer slows the server instead of filling memory.
     public func poll() throws(KubeError) -> [WebSocketMessage]? {
         if closed && pending.isEmpty { return nil }
-        while !closed {
+        var budget = 1 << 20
+        while !closed, pending.isEmpty || budget > 0 {
             guard let chunk = try Self.receiveSome(handle: handle, socket: socket, server: server, wait: false) else { break }
             if chunk.isEmpty {
                 closed = true
                 break
             }
+            budget -= chunk.count
             try absorb(chunk)
+            if !pending.isEmpty { break }
         }
         let ready = pending
         pending = []
