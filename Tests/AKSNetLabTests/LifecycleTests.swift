@@ -74,6 +74,16 @@ import Testing
             #expect(up.status == 0, "\(plugin): \(up.stderr)")
         }
         let ids = try dirs.map(Self.labID)
+        // Each node's "/" holds the files that tell its network mode.
+        let azureNodes = try FileManager.default.contentsOfDirectory(atPath: dirs[0] + "/nodes")
+        #expect(azureNodes.count == 2)
+        for node in azureNodes {
+            #expect(FileManager.default.fileExists(atPath: dirs[0] + "/nodes/\(node)/etc/cni/net.d/10-azure.conflist"))
+            #expect(FileManager.default.fileExists(atPath: dirs[0] + "/nodes/\(node)/var/run/azure-vnet.json"))
+        }
+        for node in try FileManager.default.contentsOfDirectory(atPath: dirs[1] + "/nodes") {
+            #expect(FileManager.default.fileExists(atPath: dirs[1] + "/nodes/\(node)/etc/cni/net.d/15-azure-swift-overlay.conflist"))
+        }
         #expect(Set(ids).count == 2)
         // A crash: the daemon is killed without a chance to clean up; down still removes everything.
         let pid = try #require(Int32((try String(contentsOfFile: dirs[0] + "/lab.pid", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))

@@ -28,6 +28,7 @@ enum LabDaemon {
             try? FileManager.default.removeItem(atPath: directory.readyFile)
             try? FileManager.default.removeItem(atPath: directory.pidFile)
         }
+        for node in network.nodes { try NodeRootFiles.write(node, plugin: config.networkPlugin, directory: directory) }
         let store = LabStore()
         try registerObjects(store: store, network: network, config: config)
         for fault in config.faults {
