@@ -45,4 +45,52 @@ import Testing
         let missing = try Shell.run(Self.plugin, ["exec"] + kc + ["p", "--", "nosuchcmd"])
         #expect(missing.status == 1 && missing.stderr.contains("executable file not found"))
     }
+
+    static func tmux(_ args: [String]) throws -> String { try Shell.run("/usr/bin/tmux", args).stdout }
+
+    static func waitFor(_ session: String, _ needle: String, timeout: Double = 10) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = ""
+        while Date() < deadline {
+            screen = try tmux(["capture-pane", "-p", "-t", session])
+            if screen.contains(needle) { return screen }
+            usleep(100_000)
+        }
+        return screen
+    }
+
+    /// An interactive `exec -it` on a lab pod through tmux: the size follows the pane, Ctrl-D leaves, the terminal is restored.
+    @Test func ttyExecOnTheLabThroughTmux() throws {
+        let kubectl = try #require(LabFixture.kubectlPath)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-lab-\(UUID().uuidString)").path
+        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "1"]).status == 0)
+        let kubeconfig = dir + "/kubeconfig"
+        #expect(try Shell.run(kubectl, ["--kubeconfig", kubeconfig, "run", "t", "--image=busybox", "--", "sleep", "3600"]).status == 0)
+        var phase = ""
+        for _ in 0..<100 where phase != "Running" {
+            phase = try Shell.run(kubectl, ["--kubeconfig", kubeconfig, "get", "pod", "t", "-o", "jsonpath={.status.phase}"]).stdout
+            if phase != "Running" { usleep(100_000) }
+        }
+        let session = "aksnet-labtty-\(getpid())"
+        _ = try Self.tmux(["new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env", "PS1=$ ", "TERM=xterm", "bash", "--norc", "--noprofile"])
+        defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
+        _ = try Self.tmux(["send-keys", "-t", session, "stty -g > \(dir)/stty-before; \(Self.plugin) exec --kubeconfig \(kubeconfig) -it t -- sh; echo EXIT=$?", "Enter"])
+        _ = try Self.tmux(["send-keys", "-t", session, "stty size", "Enter"])
+        let first = try Self.waitFor(session, "24 80")
+        #expect(first.contains("24 80"), "screen: \(first)")
+        _ = try Self.tmux(["resize-window", "-t", session, "-x", "100", "-y", "30"])
+        usleep(300_000)
+        _ = try Self.tmux(["send-keys", "-t", session, "clear; stty size", "Enter"])
+        let resized = try Self.waitFor(session, "30 100")
+        #expect(resized.contains("30 100"), "screen after resize: \(resized)")
+        _ = try Self.tmux(["send-keys", "-t", session, "C-d"])
+        let exited = try Self.waitFor(session, "EXIT=0")
+        #expect(exited.contains("EXIT=0"), "screen after Ctrl-D: \(exited)")
+        _ = try Self.tmux(["send-keys", "-t", session, "stty -g > \(dir)/stty-after", "Enter"])
+        usleep(500_000)
+        let before = try String(contentsOfFile: dir + "/stty-before", encoding: .utf8)
+        let after = try String(contentsOfFile: dir + "/stty-after", encoding: .utf8)
+        #expect(before == after, "the terminal was not restored")
+    }
 }
