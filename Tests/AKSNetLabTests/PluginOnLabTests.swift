@@ -93,4 +93,46 @@ import Testing
         let after = try String(contentsOfFile: dir + "/stty-after", encoding: .utf8)
         #expect(before == after, "the terminal was not restored")
     }
+
+    /// `kubectl aksnet port-forward` to an HTTP server in a lab pod: 256 MiB byte-exact, and 4 connections at once.
+    @Test func portForwardOnTheLabIsByteExact() throws {
+        let kubectl = try #require(LabFixture.kubectlPath)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-lab-\(UUID().uuidString)").path
+        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "1"]).status == 0)
+        let site = dir + "/site"
+        try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)
+        #expect(try Shell.run("/bin/sh", ["-c", "head -c 268435456 /dev/urandom > '\(site)/big'; head -c 33554432 /dev/urandom > '\(site)/small'"]).status == 0)
+        let kc = ["--kubeconfig", dir + "/kubeconfig"]
+        #expect(try Shell.run(kubectl, kc + ["run", "web", "--image=python", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", site]).status == 0)
+        var phase = ""
+        for _ in 0..<100 where phase != "Running" {
+            phase = try Shell.run(kubectl, kc + ["get", "pod", "web", "-o", "jsonpath={.status.phase}"]).stdout
+            if phase != "Running" { usleep(100_000) }
+        }
+        usleep(500_000)  // http.server binding
+        let forward = Process()
+        forward.executableURL = URL(fileURLWithPath: Self.plugin)
+        forward.arguments = ["port-forward"] + kc + ["web", "0:8000"]
+        let out = Pipe()
+        forward.standardOutput = out
+        forward.standardError = FileHandle.nullDevice
+        try forward.run()
+        defer { kill(forward.processIdentifier, SIGKILL); forward.waitUntilExit() }
+        let banner = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try #require(banner.split(separator: ":").last.flatMap { $0.split(separator: " ").first }.flatMap { Int($0) }, "banner: \(banner)")
+        @Sendable func digest(_ command: String) throws -> String {
+            String(try Shell.run("/bin/sh", ["-c", command + " | sha256sum"], timeout: 120).stdout.prefix(64))
+        }
+        let url = "http://127.0.0.1:\(port)"
+        #expect(try digest("curl -s --max-time 100 \(url)/big") == digest("cat '\(site)/big'"))
+        let small = try digest("cat '\(site)/small'")
+        let results = NSLock()
+        nonisolated(unsafe) var got: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            let one = (try? digest("curl -s --max-time 100 \(url)/small")) ?? "failed"
+            results.lock(); got.append(one); results.unlock()
+        }
+        #expect(got == Array(repeating: small, count: 4))
+    }
 }
