@@ -11,13 +11,34 @@ import Darwin
 enum ChildProcess {
     /// Spawns `path` with `argv` (argv[0] included) with the given descriptors as 0, 1, 2.
     static func spawn(path: String, argv: [String], stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
+        switch spawnClean(path: path, argv: argv, environment: nil, stdio: (stdin, stdout, stderr), ttyPath: nil) {
+        case .success(let pid):
+            return pid
+        case .failure(let error):
+            throw LabNetworkError.commandFailed(argv: argv, status: error.code, stderr: "posix_spawn: \(String(cString: strerror(error.code)))")
+        }
+    }
+
+    struct SpawnErrno: Error { let code: Int32 }
+
+    /// The one posix_spawn of the lab: empty signal mask, default dispositions, and either
+    /// the given descriptors as 0, 1, 2 in a new process group, or (`ttyPath`) a new session
+    /// whose controlling terminal is that pty slave (opened after setsid, so it becomes the ctty).
+    /// `environment` nil passes ours on.
+    static func spawnClean(path: String, argv: [String], environment: [String]?, stdio: (Int32, Int32, Int32),
+                           ttyPath: String?) -> Result<pid_t, SpawnErrno> {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-
+        if let ttyPath {
+            posix_spawn_file_actions_addopen(&actions, 0, ttyPath, O_RDWR, 0)
+            posix_spawn_file_actions_adddup2(&actions, 0, 1)
+            posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, stdio.0, 0)
+            posix_spawn_file_actions_adddup2(&actions, stdio.1, 1)
+            posix_spawn_file_actions_adddup2(&actions, stdio.2, 2)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -27,19 +48,23 @@ enum ChildProcess {
         var allSignals = sigset_t()
         sigfillset(&allSignals)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        let flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ttyPath != nil {
+            flags |= 0x80  // POSIX_SPAWN_SETSID (glibc ≥ 2.26)
+        } else {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
         posix_spawnattr_setflags(&attributes, Int16(flags))
 
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
-        cArgs.append(nil)
-        defer { for arg in cArgs { free(arg) } }
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        var cEnv: [UnsafeMutablePointer<CChar>?] = (environment ?? []).map { strdup($0) } + [nil]
+        defer { for pointer in cArgs + cEnv { free(pointer) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, path, &actions, &attributes, cArgs, environ)
-        guard status == 0 else {
-            throw LabNetworkError.commandFailed(argv: argv, status: status, stderr: "posix_spawn: \(String(cString: strerror(status)))")
-        }
-        return pid
+        let status = environment == nil
+            ? posix_spawn(&pid, path, &actions, &attributes, &cArgs, environ)
+            : posix_spawn(&pid, path, &actions, &attributes, &cArgs, &cEnv)
+        return status == 0 ? .success(pid) : .failure(SpawnErrno(code: status))
     }
 
     /// A pipe whose ends are closed on exec (the child gets copies through dup2 only).

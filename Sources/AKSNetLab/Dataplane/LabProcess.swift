@@ -5,7 +5,7 @@ import Foundation
 
 /// A long-running program (a pod's process, a test server) started with a clean
 /// signal mask (see `ChildProcess`), output to files or /dev/null, stopped by its PID.
-/// For a pod: `LabProcess.start(["ip", "netns", "exec", pod.netnsName, "sh", "-c", …])`;
+/// For a pod: `LabProcess.start(["ip", "netns", "exec", pod.netnsName, program, args…])` (argv, never a shell string);
 /// `ip netns exec` execs the program, so `pid` is the program's own PID.
 public final class LabProcess: @unchecked Sendable {
     public let pid: pid_t

@@ -46,45 +46,13 @@ final class StreamChild: @unchecked Sendable {
         guard let program = argv.first, let resolved = lookup(program).path else {
             throw StreamSpawnError(message: lookup(argv.first ?? "").why)
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if let ttyPath {
-            posix_spawn_file_actions_addopen(&actions, 0, ttyPath, O_RDWR, 0)
-            posix_spawn_file_actions_adddup2(&actions, 0, 1)
-            posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        } else {
-            posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-            posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-            posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        switch ChildProcess.spawnClean(path: resolved, argv: argv, environment: environment,
+                                       stdio: (stdin, stdout, stderr), ttyPath: ttyPath) {
+        case .success(let pid):
+            return StreamChild(pid: pid)
+        case .failure(let error):
+            throw StreamSpawnError(message: "exec: \"\(program)\": \(String(cString: strerror(error.code)).lowercased())")
         }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
-        if ttyPath != nil {
-            flags |= 0x80  // POSIX_SPAWN_SETSID (glibc ≥ 2.26)
-        } else {
-            posix_spawnattr_setpgroup(&attributes, 0)
-            flags |= POSIX_SPAWN_SETPGROUP
-        }
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        var cEnv: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
-        defer { for pointer in cArgs + cEnv { free(pointer) } }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, resolved, &actions, &attributes, &cArgs, &cEnv)
-        guard status == 0 else {
-            throw StreamSpawnError(message: "exec: \"\(program)\": \(String(cString: strerror(status)).lowercased())")
-        }
-        return StreamChild(pid: pid)
     }
 
     /// Blocks until the child ends (on a thread of its own); its exit code, 128+signal if killed.
