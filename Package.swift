@@ -37,12 +37,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "kubectl-aksnet-lab", dependencies: ["AKSNetLab"]),
+        // Process running for every test target (no Foundation.Process: it hung on CI).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
         .testTarget(name: "KubeWireTests", dependencies: ["KubeWire", "KubeModel"]),
-        .testTarget(name: "KubeConfigTests", dependencies: ["KubeConfig", "KubeModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeConfig", "KubeModel"]),
-        .testTarget(name: "AKSNetCLITests", dependencies: ["AKSNetCLI"]),
-        .testTarget(name: "AKSNetLabTests", dependencies: ["AKSNetLab", "KubeModel"]),
+        .testTarget(name: "KubeConfigTests", dependencies: ["TestSupport", "KubeConfig", "KubeModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["TestSupport", "KubeClient", "KubeConfig", "KubeModel"]),
+        .testTarget(name: "AKSNetCLITests", dependencies: ["TestSupport", "AKSNetCLI"]),
+        .testTarget(name: "AKSNetLabTests", dependencies: ["TestSupport", "AKSNetLab", "KubeModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

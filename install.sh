@@ -85,7 +85,27 @@ run_tests() {
     log "building and running the tests (debug)"
     swift build --build-tests
     # Swift Testing runs suites in parallel; the server tests use their own ports and folders.
-    swift test --skip-build
+    # A watchdog: a stuck test must end the run with its threads' stacks, never hang CI.
+    local limit=${AKSNET_TEST_TIMEOUT:-1800} started=$SECONDS rc=0
+    swift test --skip-build &
+    local runner=$!
+    while kill -0 "$runner" 2>/dev/null; do
+        if ((SECONDS - started > limit)); then
+            log "tests still running after ${limit}s: stacks of the test process, then stopping it"
+            local xctest
+            for xctest in $(ps -eo pid=,args= | awk '/[.]xctest/ {print $1}'); do
+                command -v gdb >/dev/null && timeout 60 gdb -p "$xctest" -batch -ex 'thread apply all bt 30' 2>/dev/null | grep -E '^(Thread|#)' | cut -c1-240 >&2 || true
+                kill -9 "$xctest" 2>/dev/null || true
+            done
+            kill "$runner" 2>/dev/null || true
+            wait "$runner" 2>/dev/null || true
+            return 1
+        fi
+        sleep 2
+    done
+    wait "$runner" || rc=$?
+    log "tests finished in $((SECONDS - started)) s (exit $rc)"
+    return "$rc"
 }
 
 case "$MODE" in

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import KubeModel
 import Testing
@@ -227,9 +228,7 @@ struct APIServerTests {
         lab.store.logs.append(namespace: "default", pod: "logger", container: "main", "four\n")
         #expect(follower.waitFor("four"), "\(follower.output)")
         lab.store.logs.finish(namespace: "default", pod: "logger", container: "main")
-        let deadline = Date().addingTimeInterval(5)
-        while follower.process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!follower.process.isRunning && follower.process.terminationStatus == 0)
+        #expect(follower.wait(timeout: 5) == 0)
     }
 
     @Test func serveBinaryWritesPortAndExitsOnSIGTERM() async throws {
@@ -256,9 +255,8 @@ struct APIServerTests {
         #expect(Int(port) != nil)
         let version = try lab.kubectl(["--server", "https://127.0.0.1:\(port)", "version"])
         #expect(version.stdout.contains("Server Version: v1.32.5-aksnet-lab"), "\(version.stderr)")
-        kill(server.process.processIdentifier, SIGTERM)
-        server.process.waitUntilExit()
-        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+        server.signal(SIGTERM)
+        #expect(server.wait(timeout: 10) == 0, "serve did not exit 0 on SIGTERM: \(server.errors)")
     }
 
     @Test func pythonClientListAndWatch() async throws {

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 
@@ -46,7 +47,9 @@ import Testing
         #expect(missing.status == 1 && missing.stderr.contains("executable file not found"))
     }
 
-    static func tmux(_ args: [String]) throws -> String { try Shell.run("/usr/bin/tmux", args).stdout }
+    /// tmux on a socket of our own, so the user's tmux server is never touched.
+    static let tmuxSocket = "aksnet-labtest-\(getpid())"
+    static func tmux(_ args: [String]) throws -> String { try Shell.run("/usr/bin/tmux", ["-L", tmuxSocket] + args, timeout: 20).stdout }
 
     static func waitFor(_ session: String, _ needle: String, timeout: Double = 10) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
@@ -74,7 +77,7 @@ import Testing
         }
         let session = "aksnet-labtty-\(getpid())"
         _ = try Self.tmux(["new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env", "PS1=$ ", "TERM=xterm", "bash", "--norc", "--noprofile"])
-        defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
+        defer { _ = try? Self.tmux(["kill-server"]) }
         _ = try Self.tmux(["send-keys", "-t", session, "stty -g > \(dir)/stty-before; \(Self.plugin) exec --kubeconfig \(kubeconfig) -it t -- sh; echo EXIT=$?", "Enter"])
         _ = try Self.tmux(["send-keys", "-t", session, "stty size", "Enter"])
         let first = try Self.waitFor(session, "24 80")
@@ -111,15 +114,10 @@ import Testing
             if phase != "Running" { usleep(100_000) }
         }
         usleep(500_000)  // http.server binding
-        let forward = Process()
-        forward.executableURL = URL(fileURLWithPath: Self.plugin)
-        forward.arguments = ["port-forward"] + kc + ["web", "0:8000"]
-        let out = Pipe()
-        forward.standardOutput = out
-        forward.standardError = FileHandle.nullDevice
-        try forward.run()
-        defer { kill(forward.processIdentifier, SIGKILL); forward.waitUntilExit() }
-        let banner = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        let forward = try Background(Self.plugin, ["port-forward"] + kc + ["web", "0:8000"])
+        defer { forward.stop() }
+        #expect(forward.waitFor("Forwarding from"), "port-forward: \(forward.errors)")
+        let banner = forward.output
         let port = try #require(banner.split(separator: ":").last.flatMap { $0.split(separator: " ").first }.flatMap { Int($0) }, "banner: \(banner)")
         @Sendable func digest(_ command: String) throws -> String {
             String(try Shell.run("/bin/sh", ["-c", command + " | sha256sum"], timeout: 120).stdout.prefix(64))

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import KubeClient
 import KubeConfig
@@ -165,14 +166,10 @@ import Testing
     func reachesTheServerThroughTheProxy(_ mode: String) throws {
         let fake = try FakeAPIServer()
         defer { fake.stop() }
-        let proxy = Process()
-        proxy.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var args = ["python3", FakeAPIServer.support.appendingPathComponent("loopback_proxy.py").path, "--dir", fake.dir.path, "--mode", mode]
         if mode == "https" { args += ["--cert", fake.path("server.crt"), "--key", fake.path("server.key")] }
-        proxy.arguments = args
-        proxy.standardError = FileHandle.nullDevice
-        try proxy.run()
-        defer { kill(proxy.processIdentifier, SIGTERM); proxy.waitUntilExit() }
+        let proxy = try Background("/usr/bin/env", args)
+        defer { proxy.stop() }
         var port: Int?
         for _ in 0..<250 where port == nil {
             port = (try? String(contentsOfFile: fake.path("proxy-port"), encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }

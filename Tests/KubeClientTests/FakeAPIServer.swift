@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import KubeClient
 import KubeConfig
@@ -10,7 +11,7 @@ final class FakeAPIServer: @unchecked Sendable {
         .deletingLastPathComponent().appendingPathComponent("Support")
 
     let dir: URL
-    let process: Process
+    let process: Background
     let port: Int
     var server: String { "https://127.0.0.1:\(port)" }
 
@@ -21,12 +22,7 @@ final class FakeAPIServer: @unchecked Sendable {
         guard certs.exitCode == 0 else { throw TestFailure("make_certs.sh failed: \(certs.stderr)") }
         try "admin-token,admin,system:masters\nviewer-token,viewer\n".write(to: dir.appendingPathComponent("tokens"), atomically: true, encoding: .utf8)
         try "alice:wonderland\n".write(to: dir.appendingPathComponent("basic"), atomically: true, encoding: .utf8)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.support.appendingPathComponent("fake_apiserver.py").path, "--dir", dir.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try Background("/usr/bin/env", ["python3", Self.support.appendingPathComponent("fake_apiserver.py").path, "--dir", dir.path])
         let portFile = dir.appendingPathComponent("port")
         var found: Int?
         for _ in 0..<500 {
@@ -37,17 +33,14 @@ final class FakeAPIServer: @unchecked Sendable {
             usleep(20_000)
         }
         guard let found else {
-            process.terminate()
-            throw TestFailure("fake API server did not start")
+            process.stop()
+            throw TestFailure("fake API server did not start: \(process.errors)")
         }
         port = found
     }
 
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
-        }
+        process.stop()
         try? FileManager.default.removeItem(at: dir)
     }
 
@@ -110,39 +103,6 @@ final class FakeAPIServer: @unchecked Sendable {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-struct ProcessOutput {
-    var exitCode: Int32
-    var stdout: String
-    var stderr: String
-    var terminatedBySignal: Bool
-}
-
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let group = DispatchGroup()
-    nonisolated(unsafe) var errData = Data()
-    group.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return ProcessOutput(exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self),
-                         terminatedBySignal: process.terminationReason == .uncaughtSignal)
 }
 
 /// The built plugin binary, next to the test bundle.

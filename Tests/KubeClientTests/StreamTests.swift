@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Synchronization
 import KubeClient
@@ -102,17 +103,10 @@ import Testing
             let made = try runProcess("/bin/sh", ["-c", "head -c \(mib << 20) /dev/urandom > '\(site.path)/\(name)'"])
             #expect(made.exitCode == 0)
         }
-        let http = Process()
-        http.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        http.arguments = ["python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", site.path, "0"]
-        let httpOut = Pipe()
-        http.standardOutput = httpOut
-        http.standardError = FileHandle.nullDevice
-        try http.run()
-        // SIGKILL: a child of a test thread inherits its blocked signals, SIGTERM may never arrive.
-        defer { kill(http.processIdentifier, SIGKILL); http.waitUntilExit() }
-        let banner = httpOut.fileHandleForReading.availableData
-        let text = String(decoding: banner, as: UTF8.self)
+        let http = try Background("/usr/bin/env", ["python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", site.path, "0"])
+        defer { http.stop() }
+        #expect(http.waitFor("Serving HTTP"), "http.server: \(http.errors)")
+        let text = http.output
         let port = try #require(text.split(separator: " ").compactMap { UInt16($0) }.first, "http.server banner: \(text)")
 
         let listener = try PortForwardListener(client: client, namespace: "default", pod: "web", remotePort: port)

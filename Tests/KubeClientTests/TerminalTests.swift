@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import KubeClient
 import KubeModel
@@ -6,8 +7,11 @@ import Testing
 /// An interactive tty exec driven through tmux: type, resize the pane, see
 /// the new size, Ctrl-D to leave, and the local terminal is restored.
 @Suite(.serialized) struct TerminalTests {
+    /// tmux on a socket of our own, so the user's tmux server is never touched.
+    static let socket = "aksnet-test-\(getpid())"
+
     static func tmux(_ args: [String]) throws -> String {
-        try runProcess("/usr/bin/tmux", args).stdout
+        try runProcess("/usr/bin/tmux", ["-L", socket] + args, timeout: 20).stdout
     }
 
     static func waitFor(_ session: String, _ needle: String, timeout: Double = 10) throws -> String {
@@ -32,7 +36,7 @@ import Testing
         let kubeconfig = try fake.writeKubeconfig(user: "    client-certificate: admin.crt\n    client-key: admin.key\n")
         let session = "aksnet-tty-\(getpid())"
         _ = try Self.tmux(["new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env", "PS1=$ ", "TERM=xterm", "bash", "--norc", "--noprofile"])
-        defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
+        defer { _ = try? Self.tmux(["kill-server"]) }
         _ = try Self.tmux(["send-keys", "-t", session, "stty -g > \(fake.path("stty-before")); \(pluginBinary) exec --kubeconfig \(kubeconfig) -it p -- sh; echo EXIT=$?", "Enter"])
         _ = try Self.tmux(["send-keys", "-t", session, "PS1='remote> '; stty size", "Enter"])
         let first = try Self.waitFor(session, "24 80")

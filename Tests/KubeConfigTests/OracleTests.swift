@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import KubeConfig
 import KubeModel
@@ -45,7 +46,7 @@ struct OracleTests {
         let explicit = spec.kubeconfig.map { work.appendingPathComponent($0).path }
         if let explicit { args += ["--kubeconfig", explicit] }
         if let context = spec.context { args += ["--context", context] }
-        let theirs = try runProcess(kubectl, args, environment: env, cwd: work)
+        let theirs = try runProcess(kubectl, args, environment: env, cwd: work.path)
 
         let ours = Result { () throws -> JSONValue in
             let loader = KubeconfigLoader(explicitPath: explicit, environment: Environment(variables: env, cwd: work.path))

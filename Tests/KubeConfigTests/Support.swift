@@ -25,29 +25,3 @@ enum TestPaths {
         return url
     }
 }
-
-struct ProcessOutput {
-    var exitCode: Int32
-    var stdout: String
-    var stderr: String
-}
-
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String],
-                cwd: URL? = nil) throws -> ProcessOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = environment
-    if let cwd { process.currentDirectoryURL = cwd }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessOutput(exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
-}
