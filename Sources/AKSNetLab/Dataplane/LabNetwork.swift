@@ -167,6 +167,16 @@ public final class LabNetwork: @unchecked Sendable {
         try syncServices(removed: removed)
     }
 
+    /// Replaces every service at once (the service controller's view of the API objects).
+    public func setServices(_ services: [ServiceSpec]) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        let wanted = services.filter { LabAddressPlan.serviceCIDR.contains($0.clusterIP) }
+        let removed = state.services.filter { old in !wanted.contains { $0.key == old.key && $0.protocol == old.protocol } }
+        state.services = wanted
+        try syncServices(removed: removed)
+    }
+
     private func syncServices(removed: [ServiceSpec]) throws {
         try save()
         let rules = KubeProxyRules.services(state.services, removed: removed)

@@ -20,9 +20,11 @@ enum LabDaemon {
         let network = try LabNetwork.up(networkSpec(config), stateFile: directory.networkState)
         var server: LabAPIServer?
         var kubelet: LabKubelet?
-        // Stop order: the API server, the kubelet (its pods' processes), then the network.
+        var services: ServiceController?
+        // Stop order: the API server, the service controller, the kubelet (its pods' processes), then the network.
         defer {
             if let server { blocking { await server.shutdown() } }
+            services?.stop()
             kubelet?.stop()
             do { try network.down() } catch { log("network teardown: \(error)") }
             try? FileManager.default.removeItem(atPath: directory.readyFile)
@@ -37,6 +39,9 @@ enum LabDaemon {
         let podRuntime = LabKubelet(store: store, network: network, directory: directory.path)
         try podRuntime.start()
         kubelet = podRuntime
+        let serviceController = ServiceController(store: store, network: network)
+        try serviceController.start()
+        services = serviceController
         let startResult = blockingResult {
             try await LabAPIServer.start(directory: directory.path, port: 0, store: store, sandboxes: podRuntime)
         }

@@ -31,6 +31,8 @@ enum TableRenderer {
             return [Column("Name", format: "name", "Name must be unique within a namespace."),
                     Column("Status", "The status of the namespace"), Column("Age", "CreationTimestamp")]
         case .services: return ServiceColumns.columns
+        case .endpoints: return EndpointColumns.endpointsColumns
+        case .endpointSlices: return EndpointColumns.sliceColumns
         default:
             return [Column("Name", format: "name", "Name must be unique within a namespace."), Column("Age", "CreationTimestamp")]
         }
@@ -43,6 +45,8 @@ enum TableRenderer {
         case .namespaces:
             return [.string(object.name), .string(object["status"]?["phase"]?.stringValue ?? "Active"), .string(age(object, now: now))]
         case .services: return ServiceColumns.cells(object, now: now)
+        case .endpoints: return EndpointColumns.endpointsCells(object, now: now)
+        case .endpointSlices: return EndpointColumns.sliceCells(object, now: now)
         default: return [.string(object.name), .string(age(object, now: now))]
         }
     }
