@@ -10,7 +10,7 @@ struct UpCommand: ParsableCommand {
     @Option(help: "The lab directory (kubeconfig, certificates, state, logs).") var dir: String
     @Option(name: .customLong("network-plugin"), help: "kubenet, azure or overlay.") var networkPlugin = "kubenet"
     @Option(name: .customLong("network-policy"), help: "none, azure or calico.") var networkPolicy = "none"
-    @Option(name: .customLong("kube-proxy"), help: "iptables (ipvs is not emulated yet).") var kubeProxy = "iptables"
+    @Option(name: .customLong("kube-proxy"), help: "iptables (ipvs needs a kernel with IPVS).") var kubeProxy = "iptables"
     @Option(name: .customLong("ip-family"), help: "ipv4 or dual.") var ipFamily = "ipv4"
     @Option(help: "Linux nodes in one pool (ignored with --nodepools).") var nodes = 2
     @Option(help: "Node pools: NAME=COUNT[,NAME=COUNT…], each on its own subnet.") var nodepools: String?
@@ -21,7 +21,14 @@ struct UpCommand: ParsableCommand {
     func validate() throws {
         guard ["kubenet", "azure", "overlay"].contains(networkPlugin) else { throw ValidationError("--network-plugin must be kubenet, azure or overlay") }
         guard ["none", "azure", "calico"].contains(networkPolicy) else { throw ValidationError("--network-policy must be none, azure or calico") }
-        guard kubeProxy == "iptables" else { throw ValidationError("--kube-proxy \(kubeProxy): only iptables is emulated so far") }
+        if kubeProxy == "ipvs" {
+            // IPVS is a kernel module; without it there is nothing real to program.
+            let available = access("/proc/net/ip_vs", F_OK) == 0
+            throw ValidationError(available
+                ? "--kube-proxy ipvs: not emulated yet; use --kube-proxy iptables"
+                : "--kube-proxy ipvs: this kernel has no IPVS (no /proc/net/ip_vs); use --kube-proxy iptables")
+        }
+        guard kubeProxy == "iptables" else { throw ValidationError("--kube-proxy must be iptables or ipvs") }
         guard ["ipv4", "dual"].contains(ipFamily) else { throw ValidationError("--ip-family must be ipv4 or dual") }
         guard (1...20).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 20") }
         guard (0...4).contains(windowsNodes) else { throw ValidationError("--windows-nodes must be between 0 and 4") }
