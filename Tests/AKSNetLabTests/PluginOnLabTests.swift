@@ -47,21 +47,6 @@ import Testing
         #expect(missing.status == 1 && missing.stderr.contains("executable file not found"))
     }
 
-    /// tmux on a socket of our own, so the user's tmux server is never touched.
-    static let tmuxSocket = "aksnet-labtest-\(getpid())"
-    static func tmux(_ args: [String]) throws -> String { try Shell.run("/usr/bin/tmux", ["-L", tmuxSocket] + args, timeout: 20).stdout }
-
-    static func waitFor(_ session: String, _ needle: String, timeout: Double = 10) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        var screen = ""
-        while Date() < deadline {
-            screen = try tmux(["capture-pane", "-p", "-t", session])
-            if screen.contains(needle) { return screen }
-            usleep(100_000)
-        }
-        return screen
-    }
-
     /// An interactive `exec -it` on a lab pod through tmux: the size follows the pane, Ctrl-D leaves, the terminal is restored.
     @Test func ttyExecOnTheLabThroughTmux() throws {
         let kubectl = try #require(LabFixture.kubectlPath)
@@ -75,26 +60,11 @@ import Testing
             phase = try Shell.run(kubectl, ["--kubeconfig", kubeconfig, "get", "pod", "t", "-o", "jsonpath={.status.phase}"]).stdout
             if phase != "Running" { usleep(100_000) }
         }
-        let session = "aksnet-labtty-\(getpid())"
-        _ = try Self.tmux(["new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env", "PS1=$ ", "TERM=xterm", "bash", "--norc", "--noprofile"])
-        defer { _ = try? Self.tmux(["kill-server"]) }
-        _ = try Self.tmux(["send-keys", "-t", session, "stty -g > \(dir)/stty-before; \(Self.plugin) exec --kubeconfig \(kubeconfig) -it t -- sh; echo EXIT=$?", "Enter"])
-        _ = try Self.tmux(["send-keys", "-t", session, "stty size", "Enter"])
-        let first = try Self.waitFor(session, "24 80")
-        #expect(first.contains("24 80"), "screen: \(first)")
-        _ = try Self.tmux(["resize-window", "-t", session, "-x", "100", "-y", "30"])
-        usleep(300_000)
-        _ = try Self.tmux(["send-keys", "-t", session, "clear; stty size", "Enter"])
-        let resized = try Self.waitFor(session, "30 100")
-        #expect(resized.contains("30 100"), "screen after resize: \(resized)")
-        _ = try Self.tmux(["send-keys", "-t", session, "C-d"])
-        let exited = try Self.waitFor(session, "EXIT=0")
-        #expect(exited.contains("EXIT=0"), "screen after Ctrl-D: \(exited)")
-        _ = try Self.tmux(["send-keys", "-t", session, "stty -g > \(dir)/stty-after", "Enter"])
-        usleep(500_000)
-        let before = try String(contentsOfFile: dir + "/stty-before", encoding: .utf8)
-        let after = try String(contentsOfFile: dir + "/stty-after", encoding: .utf8)
-        #expect(before == after, "the terminal was not restored")
+        let tty = try TtyScenario.run("\(Self.plugin) exec --kubeconfig \(kubeconfig) -it t -- sh", scratch: dir, tmux: Tmux("labtty"))
+        #expect(tty.first.contains("24 80"), "screen: \(tty.first)")
+        #expect(tty.resized.contains("30 100"), "screen after resize: \(tty.resized)")
+        #expect(tty.exited.contains("EXIT=0"), "screen after Ctrl-D: \(tty.exited)")
+        #expect(!tty.sttyBefore.isEmpty && tty.sttyBefore == tty.sttyAfter, "the terminal was not restored")
     }
 
     /// `kubectl aksnet port-forward` to an HTTP server in a lab pod: 256 MiB byte-exact, and 4 connections at once.

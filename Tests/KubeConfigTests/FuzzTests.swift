@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import KubeConfig
 import KubeModel
@@ -7,17 +8,6 @@ import Testing
 /// kubeconfigs (from the oracle fixtures) must each parse or fail with an
 /// error, never trap or hang.
 struct FuzzTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func seeds() throws -> [[UInt8]] {
         var out: [[UInt8]] = []
         let root = TestPaths.oracleCases

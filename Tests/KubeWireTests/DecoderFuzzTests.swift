@@ -1,20 +1,10 @@
+import TestSupport
 import KubeWire
 import Testing
 
 /// 100,000 random and mutated byte streams: the decoder returns messages or
 /// a protocol error, never traps, and never holds more than a frame's worth.
 struct DecoderFuzzTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func hundredThousandInputsNoCrashBoundedMemory() {
         var rng = SplitMix(state: 6455)
         let limit = 64 * 1024

@@ -1,3 +1,4 @@
+import TestSupport
 import KubeWire
 
 /// Real Ethernet/IPv4/ICMP echo frames, with correct checksums, for the oracle tests.
@@ -37,14 +38,3 @@ enum PacketBytes {
     }
 }
 
-/// Deterministic randomness, so a failing fuzz or chunking case can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
