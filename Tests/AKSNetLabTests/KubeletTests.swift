@@ -37,8 +37,18 @@ struct KubeletTests {
             "securityContext": ["runAsUser": 1000, "capabilities": ["add": ["NET_ADMIN"], "drop": ["MKNOD"]]],
             "volumeMounts": [["name": "host", "mountPath": "/host"]],
         ]
-        let launch = try ContainerLaunch.make(pod: pod, container: container, context: context)
-        #expect(Array(launch.argv.prefix(6)) == ["ip", "netns", "exec", "aksl-x-pod-p.ns", "env", "-i"])
+        let launch = try ContainerLaunch.make(pod: pod, container: container, context: context,
+                                              isSymlink: { ["/bin", "/lib"].contains($0) }, exists: { $0 != "/lib32" })
+        #expect(Array(launch.argv.prefix(8)) == ["ip", "netns", "exec", "aksl-x-pod-p.ns", "unshare", "--mount", "--propagation", "private"])
+        // hostPath "/" at /host: the node root, then the host's programs and kernel filesystems inside it.
+        #expect(launch.mounts.binds.map { "\($0.source)>\($0.target)" } == [
+            "/lab/nodes/n1>/host", "/usr>/host/usr", "/sbin>/host/sbin", "/lib64>/host/lib64", "/libx32>/host/libx32",
+            "/proc>/host/proc", "/sys>/host/sys", "/dev>/host/dev"])
+        #expect(launch.mounts.nodeLinks.map(\.node) == ["/lab/nodes/n1/bin", "/lab/nodes/n1/lib"])
+        #expect(launch.mounts.mountPoints == ["/host"])
+        let separator = try #require(launch.argv.firstIndex(of: "--"))
+        #expect(Array(launch.argv[separator + 1 ... separator + 2]) == ["env", "-i"], "paths are arguments; the script is fixed")
+        #expect(launch.argv.contains("/lab/nodes/n1") && !launch.argv.contains { $0.contains("mount --bind \"/lab") })
         #expect(launch.argv.contains("B=<x$(PATH_NOT_SET)>"))
         #expect(launch.argv.contains("IP=10.244.0.2"))
         #expect(launch.argv.contains("HOME=/"))

@@ -28,10 +28,13 @@ struct ContainerLaunch: Equatable {
     var argv: [String]
     /// The container's own command (what attach shows).
     var command: [String]
+    /// Its hostPath volumes, made before `argv` runs.
+    var mounts = HostPathMounts(binds: [], nodeFolders: [], mountPoints: [])
 
     /// `defaultCommand` is used when neither `command` nor `args` is given (images are names only).
     static func make(pod: JSONValue, container: JSONValue, context: PodContext,
-                     defaultCommand: [String] = ["sleep", "infinity"]) throws -> ContainerLaunch {
+                     defaultCommand: [String] = ["sleep", "infinity"],
+                     isSymlink: (String) -> Bool = { _ in false }, exists: (String) -> Bool = { _ in true }) throws -> ContainerLaunch {
         let podSecurity = pod["spec"]?["securityContext"]
         let security = container["securityContext"]
         let name = container["name"]?.stringValue ?? ""
@@ -78,7 +81,7 @@ struct ContainerLaunch: Equatable {
                 environment.append((key, ""))
             }
         }
-        // hostPath "/" has no mount namespace in the lab: the container is told where the node's root is.
+        // hostPath volumes are bind mounts (below); the node's root is also named in the environment.
         let hostRootVolumes = Set((pod["spec"]?["volumes"]?.arrayValue ?? []).compactMap { volume -> String? in
             volume["hostPath"]?["path"]?.stringValue == "/" ? volume["name"]?.stringValue : nil
         })
@@ -90,7 +93,9 @@ struct ContainerLaunch: Equatable {
             break
         }
 
-        var argv = ["ip", "netns", "exec", context.netns, "env", "-i"]
+        let mounts = HostPathMounts.make(pod: pod, container: container, nodeRoot: context.nodeRoot,
+                                         isSymlink: isSymlink, exists: exists)
+        var argv = ["ip", "netns", "exec", context.netns] + mounts.argvPrefix + ["env", "-i"]
         if let directory = container["workingDir"]?.stringValue, !directory.isEmpty { argv += ["-C", directory] }
         argv += environment.map { "\($0.0)=\($0.1)" }
 
@@ -116,7 +121,7 @@ struct ContainerLaunch: Equatable {
             setpriv += ["--regid=\(runAsGroup)", "--clear-groups"]
         }
         if !setpriv.isEmpty { argv += ["setpriv"] + setpriv + ["--"] }
-        return ContainerLaunch(argv: argv + command, command: command)
+        return ContainerLaunch(argv: argv + command, command: command, mounts: mounts)
     }
 
     /// `NET_RAW` / `CAP_NET_RAW` → `net_raw`.

@@ -80,6 +80,11 @@ extension LabKubelet {
         if pod.dirty { writeStatus(pod) }
     }
 
+    static func isSymlink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
     /// Pulls (checks the name), builds the argv and starts one container's process.
     func startContainer(_ pod: KubeletPod, _ container: KubeletContainer) {
         let now = Date().timeIntervalSince1970
@@ -104,7 +109,16 @@ extension LabKubelet {
         let launch: ContainerLaunch
         do {
             launch = try ContainerLaunch.make(pod: pod.object, container: container.spec, context: context,
-                                              defaultCommand: defaultCommand(for: container, pod: pod))
+                                              defaultCommand: defaultCommand(for: container, pod: pod),
+                                              isSymlink: Self.isSymlink, exists: { FileManager.default.fileExists(atPath: $0) })
+            for folder in launch.mounts.nodeFolders {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+            for link in launch.mounts.nodeLinks where !FileManager.default.fileExists(atPath: link.node) {
+                let destination = try FileManager.default.destinationOfSymbolicLink(atPath: link.host)
+                try FileManager.default.createSymbolicLink(atPath: link.node, withDestinationPath: destination)
+            }
+            for mountPoint in launch.mounts.mountPoints { try HostMountPoints.ensure(mountPoint, directory: directory) }
         } catch let error as ContainerLaunch.ConfigError {
             container.state = .waiting(reason: "CreateContainerConfigError", message: error.message)
             recordEvent(pod, container: container, type: "Warning", reason: "Failed", message: "Error: \(error.message)")

@@ -93,6 +93,7 @@ public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
             }
             pods = [:]
             unscheduled = [:]
+            HostMountPoints.removeAll(directory: directory)
         }
         snapshotLock.withLock { snapshots = [:] }
     }

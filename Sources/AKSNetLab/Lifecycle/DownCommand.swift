@@ -26,6 +26,7 @@ struct DownCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: directory.networkState) {
             try LabNetwork.teardown(stateFile: directory.networkState)
         }
+        HostMountPoints.removeAll(directory: directory.path)
         for file in [directory.readyFile, directory.pidFile, directory.portFile] { try? FileManager.default.removeItem(atPath: file) }
         StandardStreams.writeOutput(stopped ? "aksnet lab in \(directory.path) is down\n" : "no lab was running in \(directory.path); cleaned up\n")
     }

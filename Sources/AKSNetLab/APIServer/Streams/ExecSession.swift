@@ -6,7 +6,7 @@ import KubeModel
 import KubeWire
 import NIOCore
 
-/// exec and attach: `ip netns exec <pod netns> argv…` on pipes (or a pty with tty=true),
+/// exec and attach: `nsenter` into the container (or `ip netns exec <pod netns>`) then argv… on pipes (or a pty with tty=true),
 /// streamed on channels 1/2, stdin from channel 0, resize on 4, v5's `[0xFF,0]` closing
 /// stdin; when the process has ended and all its output was written, the Status on channel 3
 /// and a close (1000). Every method runs on the event loop.
@@ -56,7 +56,12 @@ final class ExecSession: StreamSession, @unchecked Sendable {
         spawnTimer?.cancel()
         spawnTimer = nil
         guard child == nil, !finished, let loop, let link else { return }
-        let argv = ["ip", "netns", "exec", plan.sandbox.netns] + plan.argv
+        // Like a runtime's exec: into the container's mount namespace (its hostPath mounts) and the
+        // pod's network namespace; by name only when the main process is not known.
+        let pid = plan.containerPID
+        let argv = pid > 0 && access("/proc/\(pid)/ns/mnt", F_OK) == 0
+            ? ["nsenter", "--target", "\(pid)", "--mount", "--net", "--"] + plan.argv
+            : ["ip", "netns", "exec", plan.sandbox.netns] + plan.argv
         // The runtime's check: the command must exist (in the pod's view of the host's files).
         let found = StreamChild.lookup(plan.argv[0])
         guard found.path != nil else { return fail(found.why) }

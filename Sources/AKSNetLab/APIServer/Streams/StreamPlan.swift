@@ -22,6 +22,9 @@ struct StreamPlan: Sendable {
     var stdout = false
     var stderr = false
     var tty = false
+    /// exec/attach: the container's main process, whose mount namespace (hostPath volumes) the
+    /// command joins; 0 when unknown (then only the pod's network namespace is entered).
+    var containerPID: Int32 = 0
     /// portforward: the pod's ports, in the order of the channels.
     var ports: [UInt16] = []
 }
@@ -123,7 +126,8 @@ enum StreamRoute {
         case .refused(let response): return response
         case .chosen(let proto, let key):
             return .stream(StreamPlan(kind: kind, subprotocol: proto, key: key, namespace: namespace, pod: name, sandbox: sandbox,
-                                      argv: argv, stdin: stdin, stdout: stdout, stderr: stderr, tty: tty))
+                                      argv: argv, stdin: stdin, stdout: stdout, stderr: stderr, tty: tty,
+                                      containerPID: sandbox.container(containerName)?.pid ?? 0))
         }
     }
 

@@ -1,0 +1,39 @@
+import TestSupport
+import Foundation
+import Testing
+
+/// A node-mode helper pod as sniff, jump and inspect make them: hostNetwork, privileged, the
+/// node's `/` at /host. In the lab that is a real bind mount in the container's own mount
+/// namespace; exec joins it; `chroot /host` runs the node's view; nothing shows outside.
+@Suite(.serialized) struct NodeViewTests {
+    @Test func hostPathRootIsTheNodesRootInsideThePodOnly() throws {
+        let kubectl = try #require(LabFixture.kubectlPath)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-lab-\(UUID().uuidString)").path
+        let hostExisted = FileManager.default.fileExists(atPath: "/host")
+        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "1", "--network-plugin", "azure"]).status == 0)
+        func k(_ args: [String], stdin: String? = nil) throws -> ProcessResult {
+            try Shell.run(kubectl, ["--kubeconfig", dir + "/kubeconfig"] + args, stdin: stdin, timeout: 30)
+        }
+        let node = try k(["get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"]).stdout
+        let manifest = """
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "nodeview"},
+             "spec": {"nodeName": "\(node)", "hostNetwork": true,
+                      "containers": [{"name": "shell", "image": "nicolaka/netshoot", "command": ["sleep", "3600"],
+                                      "securityContext": {"privileged": true},
+                                      "volumeMounts": [{"name": "host", "mountPath": "/host"}]}],
+                      "volumes": [{"name": "host", "hostPath": {"path": "/"}}]}}
+            """
+        #expect(try k(["create", "-f", "-"], stdin: manifest).status == 0)
+        #expect(try k(["wait", "--for=condition=Ready", "pod/nodeview", "--timeout=20s"]).status == 0)
+        let conflist = try k(["exec", "nodeview", "--", "cat", "/host/etc/cni/net.d/10-azure.conflist"])
+        #expect(conflist.status == 0 && conflist.stdout.contains("azure-vnet"), "\(conflist)")
+        let chrooted = try k(["exec", "nodeview", "--", "chroot", "/host", "sh", "-c", "cat /etc/hostname; ls /var/run"])
+        #expect(chrooted.stdout.hasPrefix(node + "\n"), "\(chrooted)")
+        #expect(chrooted.stdout.contains("azure-vnet.json"))
+        let outside = (try? FileManager.default.contentsOfDirectory(atPath: "/host")) ?? []
+        #expect(!outside.contains("etc"), "the bind mount must stay inside the pod's mount namespace")
+        #expect(try LifecycleTests.lab(["down", "--dir", dir]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: "/host") == hostExisted, "down removes the mount point it made")
+    }
+}
