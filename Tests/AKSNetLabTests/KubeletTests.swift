@@ -13,17 +13,46 @@ struct KubeletTests {
     // MARK: pure
 
     @Test func imageNames() {
-        let served = LabImages.normalized(LabKubelet.defaultImages)
+        let registry = LabRegistry(password: "pw")
         for image in ["busybox", "busybox:1.36", "docker.io/library/busybox:latest", "library/alpine@sha256:abcd",
                       "nicolaka/netshoot:v0.13", "docker.io/nicolaka/netshoot", "mcr.microsoft.com/cbl-mariner/busybox:2.0"] {
-            #expect(LabImages.matches(image, in: served), "\(image)")
+            #expect(registry.pull(image, secrets: []) == .pulled, "\(image)")
         }
         for image in ["doesnotexist/nothing:1", "myregistry.azurecr.io/busybox", "busybox2"] {
-            #expect(!LabImages.matches(image, in: served), "\(image)")
+            #expect(registry.pull(image, secrets: []) != .pulled, "\(image)")
         }
         #expect(LabImages.fullReference("busybox") == "docker.io/library/busybox:latest")
         #expect(LabImages.fullReference("nicolaka/netshoot:v1") == "docker.io/nicolaka/netshoot:v1")
         #expect(LabImages.fullReference("mcr.microsoft.com/a/b") == "mcr.microsoft.com/a/b:latest")
+        let only = LabRegistry(images: ["alpine"], password: "pw")
+        #expect(only.pull("alpine:3", secrets: []) == .pulled && only.pull("busybox", secrets: []) != .pulled, "--images replaces the list")
+    }
+
+    static func dockerSecret(_ json: String, legacy: Bool = false) -> JSONValue {
+        ["type": .string(legacy ? "kubernetes.io/dockercfg" : "kubernetes.io/dockerconfigjson"),
+         "data": [legacy ? ".dockercfg" : ".dockerconfigjson": .string(Base64.encode(Array(json.utf8)))]]
+    }
+
+    @Test func privateImagesNeedTheLabsPullSecret() {
+        let registry = LabRegistry(password: "s3cret")
+        let image = LabRegistry.privateNetshoot + ":v1"
+        guard case .failed(let anonymous) = registry.pull(image, secrets: []) else {
+            Issue.record("pulled without credentials")
+            return
+        }
+        #expect(anonymous.hasSuffix("401 Unauthorized") && anonymous.contains("failed to authorize"))
+        #expect(anonymous.contains("scope=repository%3Aaksnet%2Fnetshoot%3Apull"))
+        let good = Self.dockerSecret(registry.dockerConfigJSON)
+        #expect(registry.pull(image, secrets: [good]) == .pulled)
+        let byAuth = Self.dockerSecret(#"{"auths":{"https://aksnetlab.azurecr.io":{"auth":"\#(Base64.encode(Array("aksnet-puller:s3cret".utf8)))"}}}"#)
+        #expect(registry.pull(image, secrets: [byAuth]) == .pulled, "auth field and a URL as the key")
+        let legacy = Self.dockerSecret(#"{"aksnetlab.azurecr.io":{"username":"aksnet-puller","password":"s3cret"}}"#, legacy: true)
+        #expect(registry.pull(image, secrets: [legacy]) == .pulled, ".dockercfg")
+        let wrong = Self.dockerSecret(#"{"auths":{"aksnetlab.azurecr.io":{"username":"aksnet-puller","password":"nope"}}}"#)
+        #expect(registry.pull(image, secrets: [wrong]) != .pulled)
+        let otherHost = Self.dockerSecret(#"{"auths":{"other.azurecr.io":{"username":"aksnet-puller","password":"s3cret"}}}"#)
+        #expect(registry.pull(image, secrets: [otherHost]) != .pulled)
+        #expect(registry.pull(image, secrets: [["data": ["garbage": "!!"]], good]) == .pulled, "one good secret is enough")
     }
 
     @Test func launchArgv() throws {

@@ -80,6 +80,16 @@ extension LabKubelet {
         if pod.dirty { writeStatus(pod) }
     }
 
+    /// The Secrets named in the pod's `imagePullSecrets` and its service account's.
+    func pullSecrets(_ pod: KubeletPod) -> [JSONValue] {
+        var names = (pod.object["spec"]?["imagePullSecrets"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        let account = pod.object["spec"]?["serviceAccountName"]?.stringValue ?? "default"
+        if let serviceAccount = try? store.get(.serviceAccounts, namespace: pod.namespace, name: account) {
+            names += (serviceAccount["imagePullSecrets"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        }
+        return names.compactMap { try? store.get(.secrets, namespace: pod.namespace, name: $0) }
+    }
+
     static func isSymlink(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
@@ -89,10 +99,7 @@ extension LabKubelet {
     func startContainer(_ pod: KubeletPod, _ container: KubeletContainer) {
         let now = Date().timeIntervalSince1970
         pod.dirty = true
-        guard LabImages.matches(container.image, in: images) else {
-            let reference = LabImages.fullReference(container.image)
-            let message = "failed to pull and unpack image \"\(reference)\": failed to resolve reference \"\(reference)\": "
-                + "\(reference): not found"
+        if case .failed(let message) = registry.pull(container.image, secrets: pullSecrets(pod)) {
             container.state = .waiting(reason: "ErrImagePull", message: message)
             container.pullBackOffAt = now + 1
             recordEvent(pod, container: container, reason: "Pulling", message: "Pulling image \"\(container.image)\"")

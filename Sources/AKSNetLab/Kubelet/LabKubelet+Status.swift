@@ -102,7 +102,7 @@ extension LabKubelet {
             return value
         }
         let current = container?.state ?? .waiting(reason: "ContainerCreating", message: nil)
-        let pulled = container.map { LabImages.matches($0.image, in: images) && $0.process != nil } ?? false
+        let pulled = container.map { registry.images.contains(LabImages.repository($0.image)) && $0.process != nil } ?? false
         var status = JSONObject()
         status["name"] = .string(name)
         status["state"] = state(current)

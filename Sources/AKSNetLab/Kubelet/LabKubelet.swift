@@ -15,7 +15,7 @@ public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
     public let store: LabStore
     public let network: LabNetwork
     public let directory: String
-    let images: Set<String>
+    let registry: LabRegistry
     let nodeRoot: @Sendable (String) -> String
     let pollInterval: TimeInterval = 0.2
 
@@ -33,12 +33,12 @@ public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
 
     /// `nodeRoot` names the directory standing for a node's `/` (given to hostPath `/` mounts
     /// as `AKSNET_HOST_ROOT`); by default `DIR/nodes/<node>`.
-    public init(store: LabStore, network: LabNetwork, directory: String, images: Set<String> = LabKubelet.defaultImages,
+    public init(store: LabStore, network: LabNetwork, directory: String, registry: LabRegistry = LabRegistry(password: ""),
                 nodeRoot: (@Sendable (String) -> String)? = nil) {
         self.store = store
         self.network = network
         self.directory = directory
-        self.images = LabImages.normalized(images)
+        self.registry = registry
         self.nodeRoot = nodeRoot ?? { node in "\(directory)/nodes/\(node)" }
     }
 

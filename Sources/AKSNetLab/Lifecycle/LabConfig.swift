@@ -10,6 +10,15 @@ struct LabConfig: Codable, Equatable {
     var nodePools: [Pool]
     var windowsNodes: Int
     var faults: [String]
+    /// `--images`: the public images the lab serves (nil: LabImages.defaults).
+    var images: [String]? = nil
+    /// The private registry's password (DIR/registry/config.json holds it as a pull secret).
+    var registryPassword: String? = nil
+
+    var registry: LabRegistry {
+        let served = images.map(Set.init) ?? LabImages.defaults
+        return LabRegistry(images: served.union([LabRegistry.privateNetshoot]), password: registryPassword ?? "")
+    }
 
     struct Pool: Codable, Equatable {
         var name: String

@@ -36,7 +36,7 @@ enum LabDaemon {
         for fault in config.faults {
             try network.apply(try LabFault.parse(fault, defaultNode: network.nodes.first?.name ?? ""))
         }
-        let podRuntime = LabKubelet(store: store, network: network, directory: directory.path)
+        let podRuntime = LabKubelet(store: store, network: network, directory: directory.path, registry: config.registry)
         try podRuntime.start()
         kubelet = podRuntime
         let serviceController = ServiceController(store: store, network: network)

@@ -15,6 +15,8 @@ struct UpCommand: ParsableCommand {
     @Option(help: "Linux nodes in one pool (ignored with --nodepools).") var nodes = 2
     @Option(help: "Node pools: NAME=COUNT[,NAME=COUNT…], each on its own subnet.") var nodepools: String?
     @Option(name: .customLong("windows-nodes"), help: "Windows node objects (API only).") var windowsNodes = 0
+    @Option(help: "Images the lab's registry serves, comma-separated (default: the usual debug and base images). \(LabRegistry.privateNetshoot) is always there and needs the pull secret in DIR/registry/config.json.")
+    var images: String?
     @Option(name: .customLong("break"), parsing: .upToNextOption, help: "Faults: missing-route[:NODE], ip-forward-off[:NODE], no-masquerade[:NODE], mtu-mismatch[:NODE[:MTU]], policy-drop:POD, conntrack-full[:NODE].")
     var faults: [String] = []
 
@@ -56,9 +58,14 @@ struct UpCommand: ParsableCommand {
         try directory.writeAtomically("\(token),aksnet-token-user,system:masters\n", to: directory.file("tokens"))
         let pools = try nodepools.map(LabConfig.parsePools) ?? [LabConfig.Pool(name: "nodepool1", count: nodes)]
         let labID = String((0..<6).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement() ?? "a" })
+        let password = (0..<32).map { _ in String("abcdefghijklmnopqrstuvwxyz0123456789".randomElement() ?? "x") }.joined()
+        let served = images.map { $0.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty } }
         let config = LabConfig(labID: labID, networkPlugin: networkPlugin, networkPolicy: networkPolicy, kubeProxy: kubeProxy,
-                               ipFamily: ipFamily, nodePools: pools, windowsNodes: windowsNodes, faults: faults)
+                               ipFamily: ipFamily, nodePools: pools, windowsNodes: windowsNodes, faults: faults,
+                               images: served, registryPassword: password)
         try config.write(directory)
+        try FileManager.default.createDirectory(atPath: directory.file("registry"), withIntermediateDirectories: true)
+        try directory.writeAtomically(config.registry.dockerConfigJSON, to: directory.file("registry/config.json"))
         for stale in [directory.readyFile, directory.portFile, directory.pidFile] { try? FileManager.default.removeItem(atPath: stale) }
 
         let started = Date()

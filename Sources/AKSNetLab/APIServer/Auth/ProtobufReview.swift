@@ -3,45 +3,8 @@ import KubeModel
 /// kubectl sends SelfSubjectAccessReview as Kubernetes protobuf (`k8s\0` + runtime.Unknown);
 /// this reads the resource attributes out of it into the JSON shape.
 enum ProtobufReview {
-    struct Field {
-        let number: Int
-        let varint: UInt64
-        let bytes: ArraySlice<UInt8>
-    }
-
-    static func fields(_ data: ArraySlice<UInt8>) -> [Field] {
-        var out: [Field] = []
-        var index = data.startIndex
-        func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < data.endIndex, shift < 64 {
-                let byte = data[index]
-                index += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { return value }
-                shift += 7
-            }
-            return nil
-        }
-        while index < data.endIndex {
-            guard let key = varint() else { break }
-            let number = Int(key >> 3)
-            switch key & 7 {
-            case 0:
-                guard let value = varint() else { return out }
-                out.append(Field(number: number, varint: value, bytes: []))
-            case 2:
-                guard let length = varint(), index + Int(length) <= data.endIndex else { return out }
-                out.append(Field(number: number, varint: 0, bytes: data[index..<index + Int(length)]))
-                index += Int(length)
-            case 1: index += 8
-            case 5: index += 4
-            default: return out
-            }
-        }
-        return out
-    }
+    typealias Field = ProtobufWire.Field
+    static func fields(_ data: ArraySlice<UInt8>) -> [Field] { ProtobufWire.fields(data) }
 
     static func string(_ field: Field?) -> JSONValue { .string(field.map { String(decoding: $0.bytes, as: UTF8.self) } ?? "") }
 

@@ -42,6 +42,13 @@ struct APIRequest {
     }
 
     func jsonBody() throws -> JSONValue {
+        // kubectl's generators (create secret, configmap, …) send Kubernetes protobuf.
+        switch ProtobufKinds.decode(body) {
+        case .decoded(let object): return object
+        case .unsupported(let kind):
+            throw APIError.make(415, "UnsupportedMediaType", "the lab reads protobuf bodies of \(ProtobufKinds.kinds.keys.sorted().joined(separator: ", ")) only, not \(kind); send JSON (e.g. kubectl create -f FILE)")
+        case .notProtobuf: break
+        }
         do {
             return try JSONValue.parse(body)
         } catch {

@@ -41,9 +41,5 @@ public enum LabImages {
         return reference
     }
 
-    static func matches(_ image: String, in served: Set<String>) -> Bool {
-        served.contains(repository(image))
-    }
-
     static func normalized(_ images: Set<String>) -> Set<String> { Set(images.map(repository)) }
 }
