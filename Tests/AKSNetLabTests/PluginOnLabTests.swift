@@ -103,4 +103,48 @@ import Testing
         }
         #expect(got == Array(repeating: small, count: 4))
     }
+
+    /// Backpressure end to end: a reader taking ~4 MB/s slows the producer in the pod to about
+    /// its pace (what is produced stays within the buffers of the way), and our RSS stays flat.
+    @Test func slowReaderSlowsThePodAndMemoryStaysFlat() throws {
+        let kubectl = try #require(LabFixture.kubectlPath)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-lab-\(UUID().uuidString)").path
+        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "1"]).status == 0)
+        let kc = dir + "/kubeconfig"
+        #expect(try Shell.run(kubectl, ["--kubeconfig", kc, "run", "p", "--image=busybox", "--", "sleep", "3600"]).status == 0)
+        #expect(try Shell.run(kubectl, ["--kubeconfig", kc, "wait", "--for=condition=Ready", "pod/p", "--timeout=20s"]).status == 0)
+        let progress = dir + "/produced-mib"
+        // 1 MiB at a time, counting; stops by itself after 1 GiB.
+        let producer = "i=0; while [ $i -lt 1024 ]; do head -c 1048576 /dev/zero || exit 0; i=$((i+1)); echo $i > \(progress); done"
+        // Reads 12 MiB at 64 KiB per 15 ms (~4 MB/s), then leaves.
+        let reader = "import sys,time\nn=0\nwhile n < 12<<20:\n    b=sys.stdin.buffer.read(65536)\n    if not b: break\n    n+=len(b)\n    time.sleep(0.015)\nprint(n)"
+        let pipeline = try Background("/bin/sh", ["-c", #""$0" exec --kubeconfig "$1" p -- sh -c "$2" | python3 -c "$3""#,
+                                                  Self.plugin, kc, producer, reader])
+        defer { pipeline.stop() }
+        var pluginPID: Int32?
+        var peakKiB = 0
+        var samples: [Int] = []
+        let started = Spawn.now()
+        while pipeline.isRunning, Spawn.now() - started < 30 {
+            if pluginPID == nil {
+                let children = (try? Shell.run("/usr/bin/pgrep", ["-P", "\(pipeline.pid)", "-f", "exec --kubeconfig"]).stdout) ?? ""
+                pluginPID = children.split(separator: "\n").first.flatMap { Int32($0) }
+            }
+            if let pid = pluginPID, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+               let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
+                peakKiB = max(peakKiB, kib)
+                samples.append(kib)
+            }
+            usleep(100_000)
+        }
+        #expect(pipeline.wait(timeout: 10) != nil, "the pipeline ends once the reader leaves")
+        #expect(pipeline.output.trimmed == "\(12 << 20)", "reader: \(pipeline.output) \(pipeline.errors)")
+        let produced = Int(((try? String(contentsOfFile: progress, encoding: .utf8)) ?? "").trimmed) ?? -1
+        print("backpressure: reader took 12 MiB in \(String(format: "%.1f", Spawn.now() - started)) s; pod produced \(produced) MiB; our peak RSS \(peakKiB / 1024) MiB")
+        // Reading took ~3 s; a producer that did not wait would have written far more than 12 MiB plus buffers.
+        #expect(produced >= 12 && produced < 12 + 48, "the pod produced \(produced) MiB for a reader of 12 MiB")
+        #expect(pluginPID != nil && peakKiB > 0 && peakKiB < 40 * 1024, "our peak RSS (debug build; release is ~21 MB, bench/streams) \(peakKiB) KiB (samples \(samples.count))")
+    }
 }

@@ -7,7 +7,7 @@ import Darwin
 /// posix_spawn for tests, without Foundation.Process: its `waitUntilExit` hung for good
 /// on CI (a lost SIGCHLD), and its children inherit the calling thread's blocked signals.
 /// Children here start with an empty mask, default dispositions, in their own process group.
-enum Spawn {
+public enum Spawn {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
@@ -81,7 +81,7 @@ enum Spawn {
         return signal == 0 ? ((status >> 8) & 0xff, false) : (128 + signal, true)
     }
 
-    static func now() -> Double {
+    public static func now() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
