@@ -15,7 +15,7 @@ struct UpCommand: ParsableCommand {
     @Option(help: "Linux nodes in one pool (ignored with --nodepools).") var nodes = 2
     @Option(help: "Node pools: NAME=COUNT[,NAME=COUNT…], each on its own subnet.") var nodepools: String?
     @Option(name: .customLong("windows-nodes"), help: "Windows node objects (API only).") var windowsNodes = 0
-    @Option(name: .customLong("break"), parsing: .upToNextOption, help: "Faults: missing-route[:NODE], ip-forward-off[:NODE], no-masquerade[:NODE], mtu-mismatch[:NODE[:MTU]], policy-drop:POD, conntrack-full[:NODE].")
+    @Option(name: .customLong("break"), parsing: .upToNextOption, help: "Faults: missing-route[:NODE], ip-forward-off[:NODE], no-masquerade[:NODE], mtu-mismatch[:NODE[:MTU]], policy-drop:POD, conntrack-full[:NODE]; API faults (changeable later with `fault`): api-5xx=SHARE[:CODE], api-429=SHARE[:RETRY_AFTER], api-latency=DURATION, token-expire=DURATION|now, stream-drop=BYTES|DURATION.")
     var faults: [String] = []
 
     func validate() throws {
@@ -34,6 +34,10 @@ struct UpCommand: ParsableCommand {
         guard (0...4).contains(windowsNodes) else { throw ValidationError("--windows-nodes must be between 0 and 4") }
         if let nodepools {
             do { _ = try LabConfig.parsePools(nodepools) } catch { throw ValidationError("\(error)") }
+        }
+        var scratch = APIFaults()
+        for fault in faults where APIFaults.isAPISpec(fault) {
+            do { try scratch.apply(fault) } catch { throw ValidationError("\(error)") }
         }
     }
 
@@ -57,8 +61,13 @@ struct UpCommand: ParsableCommand {
         let pools = try nodepools.map(LabConfig.parsePools) ?? [LabConfig.Pool(name: "nodepool1", count: nodes)]
         let labID = String((0..<6).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement() ?? "a" })
         let config = LabConfig(labID: labID, networkPlugin: networkPlugin, networkPolicy: networkPolicy, kubeProxy: kubeProxy,
-                               ipFamily: ipFamily, nodePools: pools, windowsNodes: windowsNodes, faults: faults)
+                               ipFamily: ipFamily, nodePools: pools, windowsNodes: windowsNodes,
+                               faults: faults.filter { !APIFaults.isAPISpec($0) })
         try config.write(directory)
+        // API faults (api-5xx, stream-drop…) live in DIR/faults.json, which `fault` changes later.
+        var apiFaults = APIFaults()
+        for fault in faults where APIFaults.isAPISpec(fault) { try apiFaults.apply(fault) }
+        try FaultFile.write(apiFaults, to: directory)
         for stale in [directory.readyFile, directory.portFile, directory.pidFile] { try? FileManager.default.removeItem(atPath: stale) }
 
         let started = Date()

@@ -15,11 +15,13 @@ final class StreamUpgrader: HTTPServerProtocolUpgrader, @unchecked Sendable {
     let requiredUpgradeHeaders: [String] = []
     let router: Router
     let authenticator: Authenticator
+    let faults: FaultSwitch?
     private var plan: StreamPlan?
 
-    init(router: Router, authenticator: Authenticator) {
+    init(router: Router, authenticator: Authenticator, faults: FaultSwitch? = nil) {
         self.router = router
         self.authenticator = authenticator
+        self.faults = faults
     }
 
     func buildUpgradeResponse(channel: any Channel, upgradeRequest: HTTPRequestHead,
@@ -45,7 +47,7 @@ final class StreamUpgrader: HTTPServerProtocolUpgrader, @unchecked Sendable {
             if let api = try? pipeline.handler(type: APIRequestHandler.self) {
                 pipeline.removeHandler(api, promise: nil)
             }
-            try pipeline.addHandler(WebSocketStreamHandler(session: session))
+            try pipeline.addHandler(WebSocketStreamHandler(session: session, drop: faults?.current.streamDrop))
             return context.eventLoop.makeSucceededVoidFuture()
         } catch {
             return context.eventLoop.makeFailedFuture(error)
