@@ -38,15 +38,14 @@ public final class FaultSwitch: @unchecked Sendable {
         return lock.withLock {
             let faults = refreshLocked()
             let delay = faults.latency ?? 0
-            if let errors = faults.serverErrors {
-                errorCredit += errors.share
-                if errorCredit >= 1 - 1e-9 {
-                    errorCredit -= 1
-                    return (delay, Self.serverError(errors.code))
-                }
+            // Both credits grow on every request, so the shares add up (0.2 + 0.3: half the requests fail).
+            errorCredit = min(2, errorCredit + (faults.serverErrors?.share ?? 0))
+            throttleCredit = min(2, throttleCredit + (faults.throttling?.share ?? 0))
+            if let errors = faults.serverErrors, errorCredit >= 1 - 1e-9 {
+                errorCredit -= 1
+                return (delay, Self.serverError(errors.code))
             }
             if let throttling = faults.throttling {
-                throttleCredit += throttling.share
                 if throttleCredit >= 1 - 1e-9 {
                     throttleCredit -= 1
                     return (delay, Failure(error: APIError.make(429, "TooManyRequests", "Too many requests, please try again later."),
