@@ -91,6 +91,7 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let request = APIRequest(head: head, body: body, user: user)
         body = []
         let response = router.handle(request)
+        AcceptedPods.record(request, response)
         switch response {
         case .watch(let plan): WatchStreamer.start(plan, store: router.store, handler: self, context: context, head: head)
         case .logs(let plan): LogStreamer.start(plan, store: router.store, handler: self, context: context, head: head)
