@@ -54,5 +54,7 @@ struct StatusCommand: ParsableCommand {
             kubeconfig: \(directory.kubeconfig)
 
             """)
+        let faults = (try? FaultFile.read(directory).describe()) ?? []
+        if !faults.isEmpty { StandardStreams.writeOutput("API faults: \(faults.joined(separator: " "))\n") }
     }
 }

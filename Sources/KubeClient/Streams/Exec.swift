@@ -127,7 +127,7 @@ extension KubeClient {
         case .failed(let message): throw KubeError(kind: .server, message: message, server: config.server)
         case nil where !ws.closeFrameReceived:
             throw KubeError(kind: .streamClosed,
-                            message: "lost connection to pod \(request.namespace)/\(request.pod): the exec stream was cut after \(ws.bytesReceived) bytes, without a WebSocket close frame, before the command's exit status arrived",
+                            message: "lost connection to pod \(request.namespace)/\(request.pod): the exec stream was cut after \(ws.bytesReceived) byte\(ws.bytesReceived == 1 ? "" : "s"), without a WebSocket close frame, before the command's exit status arrived",
                             server: config.server)
         case nil:
             throw KubeError(kind: .streamClosed,

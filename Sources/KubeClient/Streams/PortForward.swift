@@ -66,7 +66,7 @@ public final class PortForwardStream: @unchecked Sendable {
                 // A server that ends a stream sends a close frame; without one the connection was cut.
                 if !ws.closeFrameReceived {
                     throw KubeError(kind: .streamClosed,
-                                    message: "lost connection to pod \(target): the port-forward stream to port \(port) was cut after \(ws.bytesReceived) bytes, without a WebSocket close frame",
+                                    message: "lost connection to pod \(target): the port-forward stream to port \(port) was cut after \(ws.bytesReceived) byte\(ws.bytesReceived == 1 ? "" : "s"), without a WebSocket close frame",
                                     server: server)
                 }
                 break

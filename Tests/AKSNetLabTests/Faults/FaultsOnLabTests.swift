@@ -39,6 +39,9 @@ import Testing
         let up = try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "1", "--break", "api-429=0.5:1"])
         #expect(up.status == 0, "\(up)")
         #expect(try Self.fault(dir, ["list"]).stdout == "api-429=0.5:1\n")
+        #expect(try LifecycleTests.lab(["status", "--dir", dir]).stdout.contains("API faults: api-429=0.5:1\n"))
+        let dataplane = try Self.fault(dir, ["set", "missing-route:node1"])
+        #expect(dataplane.status == 2 && dataplane.stderr.contains("not an API fault"), "\(dataplane)")
         let kc = ["--kubeconfig", dir + "/kubeconfig"]
 
         // 429 with Retry-After on every second request: both clients retry and succeed.
