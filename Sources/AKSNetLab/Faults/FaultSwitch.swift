@@ -56,6 +56,17 @@ public final class FaultSwitch: @unchecked Sendable {
         }
     }
 
+    /// Both the API handler and the upgrade hook see an exec/port-forward request; the hook decides
+    /// and leaves its decision here for the handler when it declines, so a request rolls once.
+    final class Pending: @unchecked Sendable {  // used on the connection's event loop only
+        private var decision: (delay: Double, failure: Failure?)?
+        func put(_ value: (delay: Double, failure: Failure?)) { decision = value }
+        func take() -> (delay: Double, failure: Failure?)? {
+            defer { decision = nil }
+            return decision
+        }
+    }
+
     /// True once bearer tokens have expired.
     func tokensExpired(now: Double = Date().timeIntervalSince1970) -> Bool {
         guard let at = current.tokenExpiresAt else { return false }

@@ -54,6 +54,12 @@ import Testing
         #expect(ours.allSatisfy { $0.status == 0 && $0.stdout.contains("Server Version: v1.32") }, "\(ours)")
         #expect(ours.map(\.stderr).joined().contains("Got a Retry-After 1.0s response"), "\(ours)")
 
+        // Upgrades are throttled too: our exec says so in one line (it does not retry an upgrade).
+        _ = try Self.fault(dir, ["set", "api-429=1:1"])
+        let throttledExec = try Shell.run(plugin, ["exec"] + kc + ["anypod", "--", "true"], timeout: 30)
+        #expect(throttledExec.status == 1
+                && throttledExec.stderr == "Error from server (TooManyRequests): Too many requests, please try again later.\n", "\(throttledExec)")
+
         // 503 on every second request, set at run time: GETs are retried, a POST is not.
         #expect(try Self.fault(dir, ["clear", "api-429"]).stdout == "no API faults\n")
         #expect(try Self.fault(dir, ["set", "api-5xx=0.5"]).stdout == "api-5xx=0.5:503\n")

@@ -12,15 +12,18 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     let router: Router
     let authenticator: Authenticator
     let faults: FaultSwitch?
+    /// The upgrade hook's fault decision for a declined exec/port-forward request.
+    let pending: FaultSwitch.Pending?
     var head: HTTPRequestHead?
     var body: [UInt8] = []
     /// Stops the running stream (subscription, timers); nil when none runs.
     var stopStream: (() -> Void)?
 
-    init(router: Router, authenticator: Authenticator, faults: FaultSwitch? = nil) {
+    init(router: Router, authenticator: Authenticator, faults: FaultSwitch? = nil, pending: FaultSwitch.Pending? = nil) {
         self.router = router
         self.authenticator = authenticator
         self.faults = faults
+        self.pending = pending
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -33,7 +36,8 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let requestHead = head else { return }
             head = nil
-            let decision = faults?.decide(path: String(requestHead.uri.prefix { $0 != "?" })) ?? (delay: 0, failure: nil)
+            let decision = pending?.take().map { (delay: 0.0, failure: $0.failure) }
+                ?? faults?.decide(path: String(requestHead.uri.prefix { $0 != "?" })) ?? (delay: 0, failure: nil)
             guard decision.delay > 0 else {
                 respondOrFail(context: context, head: requestHead, failure: decision.failure)
                 return

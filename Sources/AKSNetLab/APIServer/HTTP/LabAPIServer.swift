@@ -58,12 +58,13 @@ public final class LabAPIServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let port = channel.localAddress?.port ?? 0
                     let router = Router(store: store, serverAddress: "127.0.0.1:\(port)", sandboxes: registry)
+                    let pending = FaultSwitch.Pending()
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     // `Upgrade: websocket` (exec/attach/port-forward) goes through StreamUpgrader.
-                    let upgrader = StreamUpgrader(router: router, authenticator: authenticator, faults: faults)
+                    let upgrader = StreamUpgrader(router: router, authenticator: authenticator, faults: faults, pending: pending)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }), withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(APIRequestHandler(router: router, authenticator: authenticator, faults: faults))
+                    try channel.pipeline.syncOperations.addHandler(APIRequestHandler(router: router, authenticator: authenticator, faults: faults, pending: pending))
                 }
             }
         let channel: any Channel
