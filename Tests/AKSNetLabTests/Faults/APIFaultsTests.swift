@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import AKSNetLab
 
 /// The fault specs as `up --break` and `fault set` take them, and the server's switch over DIR/faults.json.
@@ -23,6 +24,11 @@ import Testing
         #expect(faults.serverErrors == nil)
         #expect(APIFaults.isAPISpec("api-5xx=1") && APIFaults.isAPISpec("token-expire=now"))
         #expect(!APIFaults.isAPISpec("missing-route:node2") && !APIFaults.isAPISpec("policy-drop:web"))
+    }
+
+    @Test func faultNeedsARunningLab() throws {
+        let result = try LifecycleTests.lab(["fault", "--dir", NSTemporaryDirectory() + "aksnet-no-lab-\(getpid())", "list"])
+        #expect(result.status == 1 && result.stderr.contains("no lab is running in"), "\(result)")
     }
 
     @Test(arguments: ["api-5xx", "api-5xx=2", "api-5xx=0.5:404", "api-429=x", "api-429=0.5:999", "api-latency=3",
@@ -51,6 +57,9 @@ import Testing
         let throttled = try #require(faultSwitch.decide(path: "/version").failure)
         #expect(throttled.error.code == 429)
         #expect(throttled.headers.contains { $0.0 == "Retry-After" && $0.1 == "7" })
+        let now = Date().timeIntervalSince1970
+        try FaultFile.update(lab) { try $0.apply("token-expire=30s", now: now) }
+        #expect(!faultSwitch.tokensExpired(now: now + 29) && faultSwitch.tokensExpired(now: now + 30))
         try FaultFile.update(lab) { try $0.apply("token-expire=now") }
         #expect(faultSwitch.tokensExpired())
         try FaultFile.update(lab) { $0 = APIFaults() }
