@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "KubeConfigTests", dependencies: ["TestSupport", "KubeConfig", "KubeModel"], exclude: ["Fixtures"]),
         .testTarget(name: "KubeClientTests", dependencies: ["TestSupport", "KubeClient", "KubeConfig", "KubeModel"]),
         .testTarget(name: "AKSNetCLITests", dependencies: ["TestSupport", "AKSNetCLI"]),
-        .testTarget(name: "AKSNetLabTests", dependencies: ["TestSupport", "AKSNetLab", "KubeModel"]),
+        .testTarget(name: "AKSNetLabTests", dependencies: ["TestSupport", "AKSNetLab", "KubeModel", "KubeClient", "KubeConfig"]),
     ],
     swiftLanguageModes: [.v6]
 )

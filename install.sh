@@ -87,7 +87,10 @@ run_tests() {
     # Swift Testing runs suites in parallel; the server tests use their own ports and folders.
     # A watchdog: a stuck test must end the run with its threads' stacks, never hang CI.
     local limit=${AKSNET_TEST_TIMEOUT:-1800} started=$SECONDS rc=0
-    swift test --skip-build &
+    # Every Pod the lab accepts is recorded, then checked against the API schema once all ran.
+    local accepted="$ROOT/.build/accepted-pods"
+    rm -rf "$accepted"
+    AKSNET_LAB_RECORD_ACCEPTED="$accepted" swift test --skip-build &
     local runner=$!
     while kill -0 "$runner" 2>/dev/null; do
         if ((SECONDS - started > limit)); then
@@ -104,6 +107,8 @@ run_tests() {
         sleep 2
     done
     wait "$runner" || rc=$?
+    log "kubernetes-validate --strict on the $(ls "$accepted" 2>/dev/null | wc -l) Pods the lab accepted"
+    AKSNET_VALIDATE_ACCEPTED="$accepted" timeout 600 swift test --skip-build --filter AcceptedPodsValidationTests || rc=$?
     log "tests finished in $((SECONDS - started)) s (exit $rc)"
     return "$rc"
 }

@@ -41,8 +41,9 @@ struct PortForwardCommand: ParsableCommand {
                                                    remotePort: remote, localPort: local)
             StandardStreams.writeOutput("Forwarding from 127.0.0.1:\(listener.localPort) -> \(remote)\n")
             listener.run()
+            if let lost = listener.lostConnection.withLock({ $0 }) { throw lost }
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure(String(describing: error))
         }
     }
 }

@@ -22,7 +22,10 @@ struct DownCommand: ParsableCommand {
             }
             stopped = true
         }
-        // Whatever the daemon left (it crashed, or was killed): the recorded state says what to remove.
+        // Whatever the daemon left (it crashed, or was killed): the nodes' sshd by their PID files,
+        // then what the recorded state says.
+        let sshds = NodeSSH(directory: directory).stopLeftovers()
+        if sshds > 0 { StandardStreams.writeError("stopped \(sshds) node sshd left by a lab that did not stop them\n") }
         if FileManager.default.fileExists(atPath: directory.networkState) {
             try LabNetwork.teardown(stateFile: directory.networkState)
         }
@@ -51,5 +54,7 @@ struct StatusCommand: ParsableCommand {
             kubeconfig: \(directory.kubeconfig)
 
             """)
+        let faults = (try? FaultFile.read(directory).describe()) ?? []
+        if !faults.isEmpty { StandardStreams.writeOutput("API faults: \(faults.joined(separator: " "))\n") }
     }
 }

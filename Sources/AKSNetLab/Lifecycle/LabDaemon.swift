@@ -21,16 +21,24 @@ enum LabDaemon {
         var server: LabAPIServer?
         var kubelet: LabKubelet?
         var services: ServiceController?
-        // Stop order: the API server, the service controller, the kubelet (its pods' processes), then the network.
+        var sshds: [LabProcess] = []
+        // Stop order: the API server, the service controller, the kubelet (its pods' processes), the nodes' sshd, then the network.
         defer {
             if let server { blocking { await server.shutdown() } }
             services?.stop()
             kubelet?.stop()
+            for sshd in sshds { sshd.stop() }
+            if !sshds.isEmpty { _ = NodeSSH(directory: directory).stopLeftovers() }
             do { try network.down() } catch { log("network teardown: \(error)") }
             try? FileManager.default.removeItem(atPath: directory.readyFile)
             try? FileManager.default.removeItem(atPath: directory.pidFile)
         }
         for node in network.nodes { try NodeRootFiles.write(node, plugin: config.networkPlugin, directory: directory) }
+        if NodeSSH.available {
+            let ssh = NodeSSH(directory: directory)
+            try ssh.prepare(nodes: network.nodes)
+            sshds = ssh.start(nodes: network.nodes, log: log)
+        }
         let store = LabStore()
         try registerObjects(store: store, network: network, config: config)
         for fault in config.faults {

@@ -29,5 +29,5 @@ struct LabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kubectl-aksnet-lab",
         abstract: "An emulated AKS cluster on this machine: nodes and pods in network namespaces, an HTTPS API server.",
-        subcommands: [UpCommand.self, DownCommand.self, StatusCommand.self, ServeCommand.self])
+        subcommands: [UpCommand.self, DownCommand.self, StatusCommand.self, FaultCommand.self, ServeCommand.self])
 }

@@ -17,7 +17,7 @@ struct UpCommand: ParsableCommand {
     @Option(name: .customLong("windows-nodes"), help: "Windows node objects (API only).") var windowsNodes = 0
     @Option(help: "Images the lab's registry serves, comma-separated (default: the usual debug and base images). \(LabRegistry.privateNetshoot) is always there and needs the pull secret in DIR/registry/config.json.")
     var images: String?
-    @Option(name: .customLong("break"), parsing: .upToNextOption, help: "Faults: missing-route[:NODE], ip-forward-off[:NODE], no-masquerade[:NODE], mtu-mismatch[:NODE[:MTU]], policy-drop:POD, conntrack-full[:NODE].")
+    @Option(name: .customLong("break"), parsing: .upToNextOption, help: "Faults: missing-route[:NODE], ip-forward-off[:NODE], no-masquerade[:NODE], mtu-mismatch[:NODE[:MTU]], policy-drop:POD, conntrack-full[:NODE]; API faults (changeable later with `fault`): api-5xx=SHARE[:CODE], api-429=SHARE[:RETRY_AFTER], api-latency=DURATION, token-expire=DURATION|now, stream-drop=BYTES|DURATION.")
     var faults: [String] = []
 
     func validate() throws {
@@ -36,6 +36,10 @@ struct UpCommand: ParsableCommand {
         guard (0...4).contains(windowsNodes) else { throw ValidationError("--windows-nodes must be between 0 and 4") }
         if let nodepools {
             do { _ = try LabConfig.parsePools(nodepools) } catch { throw ValidationError("\(error)") }
+        }
+        var scratch = APIFaults()
+        for fault in faults where APIFaults.isAPISpec(fault) {
+            do { try scratch.apply(fault) } catch { throw ValidationError("\(error)") }
         }
     }
 
@@ -61,11 +65,15 @@ struct UpCommand: ParsableCommand {
         let password = (0..<32).map { _ in String("abcdefghijklmnopqrstuvwxyz0123456789".randomElement() ?? "x") }.joined()
         let served = images.map { $0.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty } }
         let config = LabConfig(labID: labID, networkPlugin: networkPlugin, networkPolicy: networkPolicy, kubeProxy: kubeProxy,
-                               ipFamily: ipFamily, nodePools: pools, windowsNodes: windowsNodes, faults: faults,
-                               images: served, registryPassword: password)
+                               ipFamily: ipFamily, nodePools: pools, windowsNodes: windowsNodes,
+                               faults: faults.filter { !APIFaults.isAPISpec($0) }, images: served, registryPassword: password)
         try config.write(directory)
         try FileManager.default.createDirectory(atPath: directory.file("registry"), withIntermediateDirectories: true)
         try directory.writeAtomically(config.registry.dockerConfigJSON, to: directory.file("registry/config.json"))
+        // API faults (api-5xx, stream-drop…) live in DIR/faults.json, which `fault` changes later.
+        var apiFaults = APIFaults()
+        for fault in faults where APIFaults.isAPISpec(fault) { try apiFaults.apply(fault) }
+        try FaultFile.write(apiFaults, to: directory)
         for stale in [directory.readyFile, directory.portFile, directory.pidFile] { try? FileManager.default.removeItem(atPath: stale) }
 
         let started = Date()

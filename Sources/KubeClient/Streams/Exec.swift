@@ -125,6 +125,10 @@ extension KubeClient {
         switch outcome {
         case .exited(let code): return code
         case .failed(let message): throw KubeError(kind: .server, message: message, server: config.server)
+        case nil where !ws.closeFrameReceived:
+            throw KubeError(kind: .streamClosed,
+                            message: "lost connection to pod \(request.namespace)/\(request.pod): the exec stream was cut after \(ws.bytesReceived) byte\(ws.bytesReceived == 1 ? "" : "s"), without a WebSocket close frame, before the command's exit status arrived",
+                            server: config.server)
         case nil:
             throw KubeError(kind: .streamClosed,
                             message: "the exec stream to pod \(request.namespace)/\(request.pod) ended before the command's exit status arrived",

@@ -13,11 +13,14 @@ public final class PortForwardStream: @unchecked Sendable {
     var demux: PortForwardDemux
     public let port: UInt16
     let server: String
+    /// `namespace/pod`, for messages.
+    let target: String
     private var early: [[UInt8]] = []
     public private(set) var remoteError: String?
 
-    init(ws: WebSocketConnection, port: UInt16, server: String) {
+    init(ws: WebSocketConnection, port: UInt16, server: String, target: String = "") {
         self.ws = ws
+        self.target = target
         self.port = port
         self.server = server
         self.demux = PortForwardDemux(ports: [port])
@@ -59,7 +62,15 @@ public final class PortForwardStream: @unchecked Sendable {
         var localOpen = true
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while true {
-            guard let messages = try ws.poll() else { break }
+            guard let messages = try ws.poll() else {
+                // A server that ends a stream sends a close frame; without one the connection was cut.
+                if !ws.closeFrameReceived {
+                    throw KubeError(kind: .streamClosed,
+                                    message: "lost connection to pod \(target): the port-forward stream to port \(port) was cut after \(ws.bytesReceived) byte\(ws.bytesReceived == 1 ? "" : "s"), without a WebSocket close frame",
+                                    server: server)
+                }
+                break
+            }
             for message in messages {
                 guard case .binary(let payload) = message else { continue }
                 for event in try decode(payload) {
@@ -100,7 +111,7 @@ extension KubeClient {
     public func portForward(namespace: String, pod: String, port: UInt16) throws(KubeError) -> PortForwardStream {
         let path = ResourcePath.pods(namespace, pod).path + "/portforward?ports=\(port)"
         let ws = try WebSocketConnection.open(transport: transport, path: path, protocols: [PortForwardProtocol.name])
-        let stream = PortForwardStream(ws: ws, port: port, server: config.server)
+        let stream = PortForwardStream(ws: ws, port: port, server: config.server, target: "\(namespace)/\(pod)")
         try stream.waitReady()
         return stream
     }

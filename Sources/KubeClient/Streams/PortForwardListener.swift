@@ -21,6 +21,8 @@ public final class PortForwardListener: Sendable {
     private let stopped = Atomic<Bool>(false)
     private let active = Atomic<Int>(0)
     public let errors = Mutex<[String]>([])
+    /// Set when a stream was cut (like kubectl, which exits on "lost connection to pod"): `run` returns.
+    public let lostConnection = Mutex<KubeError?>(nil)
 
     /// Binds 127.0.0.1:`localPort` (0 picks a free port).
     public init(client: KubeClient, namespace: String, pod: String, remotePort: UInt16, localPort: UInt16 = 0) throws(KubeError) {
@@ -72,6 +74,10 @@ public final class PortForwardListener: Sendable {
                     let stream = try client.portForward(namespace: namespace, pod: pod, port: remotePort)
                     try stream.pump(readFD: conn, writeFD: conn)
                 } catch {
+                    if let cut = error as? KubeError, cut.kind == .streamClosed {
+                        lostConnection.withLock { $0 = $0 ?? cut }
+                        stopped.store(true, ordering: .relaxed)
+                    }
                     errors.withLock { $0.append("\(error)") }
                     if Log.enabled(1) { Log.write("port-forward connection failed: \(error)") }
                 }

@@ -21,6 +21,10 @@ public final class WebSocketConnection: @unchecked Sendable {
     private var pending: [WebSocketMessage] = []
     private var closed = false
     private var sentClose = false
+    /// True once the server's close frame arrived: an end without it is a cut connection.
+    public private(set) var closeFrameReceived = false
+    /// Payload bytes of the messages received so far.
+    public private(set) var bytesReceived = 0
 
     init(handle: CurlHandle, socket: Int32, server: String, subprotocol: String?, leftover: [UInt8]) throws(KubeError) {
         self.handle = handle
@@ -205,8 +209,12 @@ public final class WebSocketConnection: @unchecked Sendable {
             case .ping(let data): try? send(data, opcode: .pong)
             case .pong: continue
             case .close(let code, _):
+                closeFrameReceived = true
                 if !sentClose { try? send([UInt8(((code ?? 1000) >> 8) & 0xFF), UInt8((code ?? 1000) & 0xFF)], opcode: .close); sentClose = true }
                 closed = true
+                out.append(message)
+            case .binary(let data):
+                bytesReceived += data.count
                 out.append(message)
             default: out.append(message)
             }

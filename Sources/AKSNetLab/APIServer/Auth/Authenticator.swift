@@ -5,6 +5,8 @@ import NIOHTTP1
 /// impersonation headers, which only `system:masters` may use.
 struct Authenticator: Sendable {
     let tokensPath: String
+    /// `token-expire`: bearer tokens get 401 once it has passed.
+    var faults: FaultSwitch?
 
     func authenticate(_ headers: HTTPHeaders, certificateDER: [UInt8]?) throws -> LabUser {
         var user: LabUser?
@@ -15,7 +17,7 @@ struct Authenticator: Sendable {
             let words = authorization.split(separator: " ", maxSplits: 1).map(String.init)
             if words.count == 2, words[0].lowercased() == "bearer" {
                 let tokens = TokenFile.parse((try? String(contentsOfFile: tokensPath, encoding: .utf8)) ?? "")
-                user = tokens[words[1].trimmed]
+                user = faults?.tokensExpired() == true ? nil : tokens[words[1].trimmed]
             }
         }
         guard let caller = user else {

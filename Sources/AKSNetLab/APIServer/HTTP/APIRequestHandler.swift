@@ -11,14 +11,19 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     let router: Router
     let authenticator: Authenticator
+    let faults: FaultSwitch?
+    /// The upgrade hook's fault decision for a declined exec/port-forward request.
+    let pending: FaultSwitch.Pending?
     var head: HTTPRequestHead?
     var body: [UInt8] = []
     /// Stops the running stream (subscription, timers); nil when none runs.
     var stopStream: (() -> Void)?
 
-    init(router: Router, authenticator: Authenticator) {
+    init(router: Router, authenticator: Authenticator, faults: FaultSwitch? = nil, pending: FaultSwitch.Pending? = nil) {
         self.router = router
         self.authenticator = authenticator
+        self.faults = faults
+        self.pending = pending
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -31,7 +36,24 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let requestHead = head else { return }
             head = nil
-            respond(context: context, head: requestHead)
+            let decision = pending?.take().map { (delay: 0.0, failure: $0.failure) }
+                ?? faults?.decide(path: String(requestHead.uri.prefix { $0 != "?" })) ?? (delay: 0, failure: nil)
+            guard decision.delay > 0 else {
+                respondOrFail(context: context, head: requestHead, failure: decision.failure)
+                return
+            }
+            // api-latency: answer later; the request's body is kept for then.
+            let kept = body
+            body = []
+            let loop = context.eventLoop
+            let boundContext = NIOLoopBound(context, eventLoop: loop)
+            let boundSelf = NIOLoopBound(self, eventLoop: loop)
+            loop.scheduleTask(in: .nanoseconds(Int64(decision.delay * 1e9))) {
+                let context = boundContext.value
+                guard context.channel.isActive else { return }
+                boundSelf.value.body = kept
+                boundSelf.value.respondOrFail(context: context, head: requestHead, failure: decision.failure)
+            }
         }
     }
 
@@ -46,6 +68,16 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         stopStream?()
         stopStream = nil
         context.close(promise: nil)
+    }
+
+    /// An injected failure (api-5xx, api-429) answers in place of the router.
+    func respondOrFail(context: ChannelHandlerContext, head: HTTPRequestHead, failure: FaultSwitch.Failure?) {
+        guard let failure else {
+            respond(context: context, head: head)
+            return
+        }
+        body = []
+        writeFull(context: context, head: head, response: .status(failure.error), extraHeaders: failure.headers)
     }
 
     func respond(context: ChannelHandlerContext, head: HTTPRequestHead) {
@@ -63,6 +95,7 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let request = APIRequest(head: head, body: body, user: user)
         body = []
         let response = router.handle(request)
+        AcceptedPods.record(request, response)
         switch response {
         case .watch(let plan): WatchStreamer.start(plan, store: router.store, handler: self, context: context, head: head)
         case .logs(let plan): LogStreamer.start(plan, store: router.store, handler: self, context: context, head: head)
@@ -71,7 +104,7 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    func writeFull(context: ChannelHandlerContext, head: HTTPRequestHead, response: APIResponse) {
+    func writeFull(context: ChannelHandlerContext, head: HTTPRequestHead, response: APIResponse, extraHeaders: [(String, String)] = []) {
         let status: HTTPResponseStatus
         let bytes: [UInt8]
         var headers = HTTPHeaders()
@@ -92,6 +125,7 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         headers.add(name: "Content-Length", value: String(bytes.count))
         headers.add(name: "Cache-Control", value: "no-cache, private")
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
         if head.method != .HEAD {

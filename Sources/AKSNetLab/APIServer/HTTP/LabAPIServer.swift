@@ -46,7 +46,9 @@ public final class LabAPIServer: Sendable {
         tls.trustRoots = .certificates(authorities)
         tls.applicationProtocols = ["http/1.1"]
         let sslContext = try NIOSSLContext(configuration: tls)
-        let authenticator = Authenticator(tokensPath: directory + "/tokens")
+        // DIR/faults.json: injected 5xx/429, latency, token expiry, cut streams (`kubectl-aksnet-lab fault`).
+        let faults = FaultSwitch(directory: directory)
+        let authenticator = Authenticator(tokensPath: directory + "/tokens", faults: faults)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
@@ -56,12 +58,13 @@ public final class LabAPIServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let port = channel.localAddress?.port ?? 0
                     let router = Router(store: store, serverAddress: "127.0.0.1:\(port)", sandboxes: registry)
+                    let pending = FaultSwitch.Pending()
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     // `Upgrade: websocket` (exec/attach/port-forward) goes through StreamUpgrader.
-                    let upgrader = StreamUpgrader(router: router, authenticator: authenticator)
+                    let upgrader = StreamUpgrader(router: router, authenticator: authenticator, faults: faults, pending: pending)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }), withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(APIRequestHandler(router: router, authenticator: authenticator))
+                    try channel.pipeline.syncOperations.addHandler(APIRequestHandler(router: router, authenticator: authenticator, faults: faults, pending: pending))
                 }
             }
         let channel: any Channel

@@ -15,15 +15,30 @@ final class StreamUpgrader: HTTPServerProtocolUpgrader, @unchecked Sendable {
     let requiredUpgradeHeaders: [String] = []
     let router: Router
     let authenticator: Authenticator
+    let faults: FaultSwitch?
+    let pending: FaultSwitch.Pending?
     private var plan: StreamPlan?
 
-    init(router: Router, authenticator: Authenticator) {
+    init(router: Router, authenticator: Authenticator, faults: FaultSwitch? = nil, pending: FaultSwitch.Pending? = nil) {
         self.router = router
         self.authenticator = authenticator
+        self.faults = faults
+        self.pending = pending
     }
 
     func buildUpgradeResponse(channel: any Channel, upgradeRequest: HTTPRequestHead,
                               initialResponseHeaders: HTTPHeaders) -> EventLoopFuture<HTTPHeaders> {
+        // api-5xx/429/latency hold for upgrades too: a failure declines, and the API handler answers it.
+        let decision = faults?.decide(path: String(upgradeRequest.uri.prefix { $0 != "?" })) ?? (delay: 0, failure: nil)
+        pending?.put(decision)
+        let answer = decision.failure != nil ? channel.eventLoop.makeFailedFuture(StreamUpgradeDeclined())
+            : upgradeHeaders(channel: channel, upgradeRequest: upgradeRequest, initialResponseHeaders: initialResponseHeaders)
+        guard decision.delay > 0 else { return answer }
+        return channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(decision.delay * 1e9))) {}.futureResult.flatMap { answer }
+    }
+
+    private func upgradeHeaders(channel: any Channel, upgradeRequest: HTTPRequestHead,
+                                initialResponseHeaders: HTTPHeaders) -> EventLoopFuture<HTTPHeaders> {
         let certificate = try? channel.pipeline.syncOperations.nioSSL_peerCertificate()
         guard let user = try? authenticator.authenticate(upgradeRequest.headers, certificateDER: try certificate?.toDERBytes()),
               case .stream(let plan) = router.handle(APIRequest(head: upgradeRequest, body: [], user: user)) else {
@@ -45,7 +60,7 @@ final class StreamUpgrader: HTTPServerProtocolUpgrader, @unchecked Sendable {
             if let api = try? pipeline.handler(type: APIRequestHandler.self) {
                 pipeline.removeHandler(api, promise: nil)
             }
-            try pipeline.addHandler(WebSocketStreamHandler(session: session))
+            try pipeline.addHandler(WebSocketStreamHandler(session: session, drop: faults?.current.streamDrop))
             return context.eventLoop.makeSucceededVoidFuture()
         } catch {
             return context.eventLoop.makeFailedFuture(error)

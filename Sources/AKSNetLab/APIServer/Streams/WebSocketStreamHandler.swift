@@ -27,18 +27,31 @@ final class WebSocketStreamHandler: ChannelInboundHandler, RemovableChannelHandl
     private var closeReceived = false
     private var gone = false
     private var closeTimer: Scheduled<Void>?
+    /// `stream-drop`: cut the connection after this many bytes sent, or this long after the upgrade.
+    private let drop: APIFaults.StreamDrop?
+    private var bytesSent = 0
+    private var dropTimer: Scheduled<Void>?
+    private var cut = false
 
-    init(session: any StreamSession) { self.session = session }
+    init(session: any StreamSession, drop: APIFaults.StreamDrop? = nil) {
+        self.session = session
+        self.drop = drop
+    }
 
     var eventLoop: (any EventLoop)? { context?.eventLoop }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if let seconds = drop?.afterSeconds {
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            dropTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { bound.value.cutConnection() }
+        }
         if context.channel.isActive { session.start(self) } else { clientGone() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         closeTimer?.cancel()
+        dropTimer?.cancel()
         self.context = nil
     }
 
@@ -97,7 +110,25 @@ final class WebSocketStreamHandler: ChannelInboundHandler, RemovableChannelHandl
         let bytes = frame.encoded(maskKey: nil)
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
-        return context.writeAndFlush(wrapOutboundOut(buffer))
+        let written = context.writeAndFlush(wrapOutboundOut(buffer))
+        bytesSent += bytes.count
+        if let limit = drop?.afterBytes, bytesSent >= limit {
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            written.whenComplete { _ in bound.value.cutConnection() }
+        }
+        return written
+    }
+
+    /// The injected fault: the session's children stop and the TCP connection closes with no
+    /// WebSocket close frame, as when a load balancer or a node drops a long stream.
+    func cutConnection() {
+        guard !cut, let context else { return }
+        cut = true
+        closeSent = true
+        closeTimer?.cancel()
+        dropTimer?.cancel()
+        clientGone()
+        context.channel.close(promise: nil)
     }
 
     /// A binary message `[channel] + data`; the future completes once it reached the socket
