@@ -194,10 +194,14 @@ struct KubeletTests {
             try lab.createPod("polite", containers: [["name": "main", "image": "busybox", "command": ["sleep", "3600"]]])
             // Ignores SIGTERM (inherited by its sleep): needs the SIGKILL after the grace period.
             try lab.createPod("stubborn", containers: [["name": "main", "image": "busybox",
-                                                        "command": ["sh", "-c", "trap '' TERM; sleep 3600"]]])
+                                                        "command": ["sh", "-c", "trap '' TERM; echo trapped; sleep 3600"]]])
             for name in ["polite", "stubborn"] {
                 _ = try lab.waitForPod(name, timeout: 10) { $0["status"]?["phase"]?.stringValue == "Running" }
             }
+            // The trap must be in place before the SIGTERM (a loaded machine may not have run it yet).
+            #expect(KubeletLab.wait(timeout: 10) {
+                String(decoding: lab.store.logs.read(namespace: "default", pod: "stubborn", container: "main").bytes, as: UTF8.self).contains("trapped")
+            })
             let polite = try #require(lab.kubelet.sandbox(namespace: "default", name: "polite"))
             let stubborn = try #require(lab.kubelet.sandbox(namespace: "default", name: "stubborn"))
             let started = Date()

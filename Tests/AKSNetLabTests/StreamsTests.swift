@@ -13,13 +13,17 @@ import Glibc
 final class TestSandboxes: PodSandboxLookup, @unchecked Sendable {
     private let lock = NSLock()
     private var netns: String?
+    private var main: (pid: Int32, logPath: String) = (0, "")
 
     func set(_ name: String?) { lock.withLock { netns = name } }
+    /// The main process attach follows (its log file, until the process is gone).
+    func setMain(pid: Int32, logPath: String) { lock.withLock { main = (pid, logPath) } }
 
     func sandbox(namespace: String, name: String) -> PodSandbox? {
         guard namespace == "default", name == "p", let netns = lock.withLock({ netns }) else { return nil }
+        let main = lock.withLock { self.main }
         return PodSandbox(namespace: namespace, name: name, uid: "uid-p", netns: netns, nodeName: "node-0", hostNetwork: false,
-                          containers: [.init(name: "main", pid: 0, command: ["sh", "-c", "echo attached; exit 3"])])
+                          containers: [.init(name: "main", pid: main.pid, command: ["sleep", "3600"], logPath: main.logPath)])
     }
 }
 
@@ -150,8 +154,22 @@ struct StreamsTests {
             #expect(denied.status != 0)
             #expect(denied.stderr.contains("forbidden") && denied.stderr.contains("pods/exec"), "\(denied.stderr)")
 
-            let attach = try fixture.kubectl(["attach", "p", "-c", "main"], timeout: 20)
-            #expect(attach.stdout.contains("attached"), "\(attach.stdout) \(attach.stderr)")
+            // attach follows the main process's output from now on, until it ends.
+            let log = fixture.directory + "/p-main.log"
+            try "before attach\n".write(toFile: log, atomically: true, encoding: .utf8)
+            let main = try Background("/bin/sleep", ["3"])
+            defer { main.stop() }
+            StreamsEnvironment.shared.sandboxes.setMain(pid: main.pid, logPath: log)
+            defer { StreamsEnvironment.shared.sandboxes.setMain(pid: 0, logPath: "") }
+            let attach = try fixture.kubectlInBackground(["attach", "p", "-c", "main"])
+            usleep(1_000_000)
+            if let handle = FileHandle(forWritingAtPath: log) {
+                handle.seekToEndOfFile()
+                handle.write(Data("attached\n".utf8))
+                try? handle.close()
+            }
+            #expect(attach.wait(timeout: 15) == 0, "attach ends with the process: \(attach.errors)")
+            #expect(attach.output.contains("attached") && !attach.output.contains("before attach"), "\(attach.output) \(attach.errors)")
             _ = netns
         }
     }

@@ -28,7 +28,10 @@ public struct Tmux: Sendable {
         return screen
     }
 
-    public func kill() { _ = try? run(["kill-server"]) }
+    public func kill() {
+        _ = try? run(["kill-server"])
+        unlink("/tmp/tmux-\(getuid())/\(socket)")
+    }
 }
 
 /// The screens of one interactive tty session: a command that opens a remote `sh` is typed in a

@@ -34,6 +34,9 @@ public final class LabProcess: @unchecked Sendable {
         return LabProcess(pid: pid, argv: argv)
     }
 
+    /// A process started elsewhere (with its own descriptors), stopped and reaped the same way.
+    static func adopt(pid: pid_t, argv: [String]) -> LabProcess { LabProcess(pid: pid, argv: argv) }
+
     /// The exit status (128+signal if killed) once the process has ended, reaping it.
     public var status: Int32? {
         lock.lock()

@@ -29,6 +29,8 @@ final class KubeletContainer {
     var logOffset: Int64 = 0
     var logFinished = false
     var process: LabProcess?
+    /// stdin/tty and live output of the running process, for attach (stdin or tty containers).
+    var io: ContainerIO?
     var command: [String] = []
     var containerID = ""
     var startedAt: Double = 0
@@ -100,7 +102,7 @@ final class KubeletPod {
     func sandbox() -> PodSandbox? {
         guard let network, !terminal else { return nil }
         func entry(_ c: KubeletContainer) -> PodSandbox.Container {
-            PodSandbox.Container(name: c.name, pid: c.pid, command: c.command)
+            PodSandbox.Container(name: c.name, pid: c.pid, command: c.command, io: c.io, logPath: c.logPath)
         }
         return PodSandbox(namespace: namespace, name: name, uid: uid, netns: network.netnsName, nodeName: nodeName,
                           hostNetwork: network.hostNetwork, containers: containers.map(entry),

@@ -139,7 +139,17 @@ extension LabKubelet {
                         message: "Container image \"\(container.image)\" already present on machine")
         }
         do {
-            let process = try LabProcess.start(launch.argv, stdoutPath: container.logPath, stderrPath: container.logPath)
+            let process: LabProcess
+            let tty = container.spec["tty"]?.boolValue == true
+            if tty || container.spec["stdin"]?.boolValue == true {
+                let attached = try AttachedLaunch.start(launch.argv, tty: tty, stdinOnce: container.spec["stdinOnce"]?.boolValue == true,
+                                                        logPath: container.logPath)
+                process = attached.0
+                container.io = attached.1
+            } else {
+                process = try LabProcess.start(launch.argv, stdoutPath: container.logPath, stderrPath: container.logPath)
+                container.io = nil
+            }
             container.process = process
             container.command = launch.command
             container.containerID = "containerd://" + Self.randomHex(64)

@@ -5,12 +5,18 @@ public struct PodSandbox: Sendable, Equatable {
         public var name: String
         /// The container's main process (0 when it is not running).
         public var pid: Int32
-        /// argv of the main process (for attach).
+        /// argv of the main process.
         public var command: [String]
-        public init(name: String, pid: Int32, command: [String]) {
+        /// Its stdin/tty and live output, for attach (nil when the container has neither stdin nor tty).
+        public var io: ContainerIO?
+        /// Its log file (attach follows it when `io` is nil).
+        public var logPath: String
+        public init(name: String, pid: Int32, command: [String], io: ContainerIO? = nil, logPath: String = "") {
             self.name = name
             self.pid = pid
             self.command = command
+            self.io = io
+            self.logPath = logPath
         }
     }
 

@@ -25,6 +25,8 @@ struct StreamPlan: Sendable {
     /// exec/attach: the container's main process, whose mount namespace (hostPath volumes) the
     /// command joins; 0 when unknown (then only the pod's network namespace is entered).
     var containerPID: Int32 = 0
+    /// exec/attach: the container asked for (the first one when empty).
+    var containerName = ""
     /// portforward: the pod's ports, in the order of the channels.
     var ports: [UInt16] = []
 }
@@ -113,21 +115,12 @@ enum StreamRoute {
             argv = []
         }
         let sandbox = try running(pod, sandboxes: sandboxes, container: containerName)
-        if kind == .attach {
-            // Limitation: the lab cannot reach the I/O of the running main process; attach runs the
-            // container's command again as a new process in the pod's network namespace.
-            argv = sandbox.container(containerName)?.command ?? []
-            if argv.isEmpty {
-                argv = ((container?["command"]?.arrayValue ?? []) + (container?["args"]?.arrayValue ?? [])).compactMap(\.stringValue)
-            }
-            if argv.isEmpty { argv = ["sh"] }
-        }
         switch try negotiate(request, allowed: execProtocols) {
         case .refused(let response): return response
         case .chosen(let proto, let key):
             return .stream(StreamPlan(kind: kind, subprotocol: proto, key: key, namespace: namespace, pod: name, sandbox: sandbox,
                                       argv: argv, stdin: stdin, stdout: stdout, stderr: stderr, tty: tty,
-                                      containerPID: sandbox.container(containerName)?.pid ?? 0))
+                                      containerPID: sandbox.container(containerName)?.pid ?? 0, containerName: containerName))
         }
     }
 

@@ -54,7 +54,12 @@ final class StreamUpgrader: HTTPServerProtocolUpgrader, @unchecked Sendable {
     func upgrade(context: ChannelHandlerContext, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<Void> {
         guard let plan else { return context.eventLoop.makeFailedFuture(StreamUpgradeDeclined()) }
         self.plan = nil
-        let session: any StreamSession = plan.kind == .portForward ? PortForwardSession(plan: plan) : ExecSession(plan: plan)
+        let session: any StreamSession
+        switch plan.kind {
+        case .portForward: session = PortForwardSession(plan: plan)
+        case .attach: session = AttachSession(plan: plan)
+        case .exec: session = ExecSession(plan: plan)
+        }
         let pipeline = context.pipeline.syncOperations
         do {
             if let api = try? pipeline.handler(type: APIRequestHandler.self) {
