@@ -1,0 +1,86 @@
+/// tcpdump as the helpers run it: argv only (the filter is argv after `--`, never a shell
+/// string), behind a tiny `sh` that reports its PID so a second exec can stop it with SIGINT
+/// (tcpdump then flushes whole packets and prints its received/dropped counts).
+public struct TcpdumpInvocation: Equatable, Sendable {
+    public var interface: String
+    public var snaplen: Int
+    public var filter: [String]
+    public var count: Int?
+    /// Non-promiscuous (`-p`): enough with the runtime's default NET_RAW.
+    public var nonPromiscuous: Bool
+
+    public init(interface: String, snaplen: Int = 262144, filter: [String] = [], count: Int? = nil, nonPromiscuous: Bool = true) {
+        self.interface = interface
+        self.snaplen = snaplen
+        self.filter = filter
+        self.count = count
+        self.nonPromiscuous = nonPromiscuous
+    }
+
+    public static let pidPrefix = "aksnet-pid "
+
+    public var tcpdumpArguments: [String] {
+        var argv = ["tcpdump", "-U", "--immediate-mode", "-w", "-", "-i", interface, "-s", String(snaplen)]
+        if nonPromiscuous { argv.append("-p") }
+        if let count { argv += ["-c", String(count)] }
+        if !filter.isEmpty { argv += ["--"] + filter }
+        return argv
+    }
+
+    /// `sh -c 'echo aksnet-pid $$ >&2; exec "$@"' aksnet-tcpdump tcpdump …`: the script is
+    /// constant; every user string is a positional argument.
+    public var argv: [String] {
+        ["sh", "-c", "echo \(Self.pidPrefix)$$ >&2; exec \"$@\"", "aksnet-tcpdump"] + tcpdumpArguments
+    }
+
+    public static func stopCommand(pid: Int) -> [String] { ["kill", "-INT", String(pid)] }
+}
+
+/// What tcpdump says on stderr: our PID line, "listening on …", its closing counts, errors.
+public struct TcpdumpReport: Equatable, Sendable {
+    public var pid: Int?
+    public var listening = false
+    public var captured: Int?
+    public var received: Int?
+    public var dropped: Int?
+    /// Anything else tcpdump said (a bad filter, a missing interface).
+    public var messages: [String] = []
+    private var partial: [UInt8] = []
+
+    public init() {}
+
+    public mutating func feed(_ bytes: [UInt8]) {
+        partial += bytes
+        while let newline = partial.firstIndex(of: 0x0A) {
+            let line = String(decoding: partial[..<newline], as: UTF8.self)
+            partial.removeSubrange(...newline)
+            take(line)
+        }
+    }
+
+    public mutating func finish() {
+        if !partial.isEmpty { take(String(decoding: partial, as: UTF8.self)) }
+        partial = []
+    }
+
+    mutating func take(_ raw: String) {
+        let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : raw
+        guard !line.isEmpty else { return }
+        if line.hasPrefix(Self.pidPrefixText), let pid = Int(line.dropFirst(Self.pidPrefixText.count)) {
+            self.pid = pid
+            return
+        }
+        if line.hasPrefix("tcpdump: listening on") { listening = true; return }
+        let words = line.split(separator: " ")
+        if words.count >= 3, let number = Int(words[0]), words[1] == "packets" || words[1] == "packet" {
+            let rest = words.dropFirst(2).joined(separator: " ")
+            if rest == "captured" { captured = number; return }
+            if rest == "received by filter" { received = number; return }
+            if rest == "dropped by kernel" { dropped = number; return }
+        }
+        if line.hasPrefix("tcpdump: data link type") || line.hasPrefix("tcpdump: verbose output suppressed") { return }
+        messages.append(line)
+    }
+
+    static let pidPrefixText = TcpdumpInvocation.pidPrefix
+}
