@@ -34,7 +34,9 @@ public enum PodReadiness: Equatable, Sendable {
             return .waiting(phase)
         }
         let state = entry["state"] ?? .null
-        if state["running"] != nil && state["running"] != .null { return .running }
+        // The phase too: a status can show the container running while the pod is still Pending,
+        // and exec is refused until the pod is Running.
+        if state["running"] != nil && state["running"] != .null { return phase == "Running" ? .running : .waiting(phase) }
         if let terminated = state["terminated"], terminated != .null {
             let reason = terminated["reason"]?.stringValue ?? "Terminated"
             let code = terminated["exitCode"]?.intValue ?? 0

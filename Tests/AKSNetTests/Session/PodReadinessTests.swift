@@ -11,6 +11,7 @@ import Testing
         let rows: [(JSONValue, Bool, PodReadiness)] = [
             (Self.pod(phase: "Running", state: ["running": ["startedAt": "x"]]), false, .running),
             (Self.pod(phase: "Pending", state: ["waiting": ["reason": "ContainerCreating"]]), false, .waiting("ContainerCreating")),
+            (Self.pod(phase: "Pending", state: ["running": ["startedAt": "x"]]), false, .waiting("Pending")),
             (Self.pod(phase: "Pending", state: ["waiting": ["reason": "ErrImagePull", "message": "not found"]]), false,
              .failed(reason: "ErrImagePull", message: "not found")),
             (Self.pod(phase: "Running", statuses: "ephemeralContainerStatuses", state: ["running": [:]]), true, .running),
