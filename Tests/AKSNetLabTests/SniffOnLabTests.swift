@@ -127,8 +127,8 @@ import Testing
         let missing = try lab.sniff(["nosuchpod", "-o", lab.dir + "/m.pcap"])
         #expect(missing.status == 1 && missing.stderr.contains("pods \"nosuchpod\" not found"), "\(missing)")
 
-        #expect(try lab.k(["create", "namespace", "locked"]).status == 0)
-        #expect(try lab.k(["label", "namespace", "locked", "pod-security.kubernetes.io/enforce=restricted"]).status == 0)
+        let locked = #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"locked","labels":{"pod-security.kubernetes.io/enforce":"restricted"}}}"#
+        #expect(try lab.k(["create", "-f", "-"], stdin: locked).status == 0)
         let restrictedPod = """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"r","namespace":"locked"},
          "spec":{"nodeName":"\(linuxNode)","securityContext":{"runAsNonRoot":true,"runAsUser":1000,"seccompProfile":{"type":"RuntimeDefault"}},
