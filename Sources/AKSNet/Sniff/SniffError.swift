@@ -19,7 +19,8 @@ public enum SniffError: Error, CustomStringConvertible, Sendable {
         case .notRunning(let pod, let phase, let detail):
             return "pod \(pod) is not Running (phase \(phase)\(detail.isEmpty ? "" : ": " + detail)); a capture needs a running pod"
         case .windowsNode(let node, let target):
-            return "\(target) is on node \(node), a Windows node: sniff runs tcpdump in Linux helpers and never schedules them "
+            let subject = target == "node/\(node)" ? "node \(node) is a Windows node" : "\(target) runs on node \(node), a Windows node"
+            return "\(subject): sniff runs tcpdump in Linux helpers and never schedules them "
                 + "onto Windows. On Windows capture with pktmon from a HostProcess container (e.g. `pktmon start --capture` then "
                 + "`pktmon etl2pcap`), or sniff the Linux peer of the flow instead"
         case .session(let error):
