@@ -42,7 +42,7 @@ let package = Package(
         // Process running for every test target (no Foundation.Process: it hung on CI).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
-        .testTarget(name: "KubeWireTests", dependencies: ["KubeWire", "KubeModel"]),
+        .testTarget(name: "KubeWireTests", dependencies: ["TestSupport", "KubeWire", "KubeModel"]),
         .testTarget(name: "KubeConfigTests", dependencies: ["TestSupport", "KubeConfig", "KubeModel"], exclude: ["Fixtures"]),
         .testTarget(name: "KubeClientTests", dependencies: ["TestSupport", "KubeClient", "KubeConfig", "KubeModel"]),
         .testTarget(name: "AKSNetTests", dependencies: ["TestSupport", "AKSNet", "KubeModel"]),
