@@ -73,6 +73,7 @@ import Testing
         let ipB = try lab.podIP("b")
 
         try pingIsCapturedOnBothSides(lab, peer: ipB)
+        try threeTargetsMergeIntoOnePcapng(lab, node: linux[1], peer: ipB)
         try stopsLeaveNoHelperAndAReadableFile(lab, node: linux[0], peer: ipB)
         try clearErrors(lab, windowsNode: String(windows.split(separator: " ").first ?? ""), linuxNode: linux[0])
         try cleanupRemovesLeftovers(lab, node: linux[1])
@@ -96,6 +97,30 @@ import Testing
             #expect(stat(file, &info) == 0 && info.st_mode & 0o777 == 0o600)
             #expect(try lab.managedPods().isEmpty, "\(mode) left helpers")
         }
+    }
+
+    /// Pods a and b and b's node in one pcapng: three named interfaces, packets from each, in time order.
+    func threeTargetsMergeIntoOnePcapng(_ lab: Lab, node: String, peer: String) throws {
+        let file = lab.dir + "/three.pcapng"
+        let sniff = try lab.sniffInBackground(["a", "pod/b", "node/\(node)", "-f", "icmp", "-o", file])
+        #expect(sniff.waitFor("capturing", inErrors: true, timeout: 30), "\(sniff.errors)")
+        #expect(try lab.ping(from: "a", to: peer).status == 0)
+        usleep(500_000)
+        sniff.signal(SIGINT)
+        #expect(sniff.wait(timeout: 20) == 0, "\(sniff.errors)")
+        let info = try Shell.run("/usr/bin/capinfos", [file], timeout: 20)
+        #expect(info.status == 0, "\(info)")
+        #expect(info.stdout.contains("Number of interfaces in file: 3"), "\(info.stdout)")
+        let fields = try Shell.run("/usr/bin/tshark", ["-r", file, "-T", "fields", "-e", "frame.interface_name", "-e", "frame.time_epoch",
+                                                       "-e", "icmp.type"], timeout: 20)
+        #expect(fields.status == 0, "\(fields)")
+        let rows = fields.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        let names = Set(rows.compactMap(\.first))
+        #expect(names == ["pod/default/a", "pod/default/b", "node/\(node)"], "\(names)")
+        let times = rows.compactMap { $0.count > 1 ? Double($0[1]) : nil }
+        #expect(times == times.sorted(), "packets out of time order")
+        #expect(rows.contains { $0.first == "pod/default/b" && $0.last == "8" } && rows.contains { $0.first == "pod/default/a" && $0.last == "0" })
+        #expect(try lab.managedPods().isEmpty)
     }
 
     /// SIGINT, SIGTERM and a reader that leaves (`| head -c 1000`) each delete the helper and end cleanly.

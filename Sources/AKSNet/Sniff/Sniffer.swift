@@ -50,9 +50,6 @@ public final class Sniffer {
             }
             plans.append(try CapturePlan.choose(options.mode, for: target, podSecurityLevel: level))
         }
-        if plans.count > 1 && !MultiTargetSupport.available {
-            throw SniffError.usage(MultiTargetSupport.notYet(plans.map(\.target.interfaceName)))
-        }
         // The output exists (0600) before any helper does: an unwritable path costs nothing.
         let output = try CaptureOutput.open(options.output)
         defer { output.close() }
@@ -65,8 +62,9 @@ public final class Sniffer {
             finishSession(kept: false)
             throw error
         }
-        let sink: any CaptureSink = MultiTargetSupport.makeSink(output: output, names: plans.map(\.target.interfaceName),
-                                                                maxBytes: options.maxSize, count: options.count)
+        let sink = PcapngSink(output: output, names: workers.map(\.plan.target.interfaceName),
+                              filters: workers.map { $0.invocation.filter.isEmpty ? nil : $0.invocation.filter.joined(separator: " ") },
+                              maxBytes: options.maxSize, maxPackets: options.count)
         let outcome = capture(workers, into: sink)
         sink.close()
         output.close()
@@ -95,7 +93,7 @@ public final class Sniffer {
                                             timeout: options.startTimeout)
                 } catch { throw SniffError.session(error) }
                 let invocation = TcpdumpInvocation(interface: options.interface ?? "eth0", snaplen: options.snaplen,
-                                                   filter: options.filterWords, count: options.count, nonPromiscuous: true)
+                                                   filter: options.filterWords, count: perTargetCount(plans), nonPromiscuous: true)
                 workers.append(CaptureWorker(index: index, plan: plan,
                                              execTarget: ExecTarget(namespace: namespace, pod: name, container: containerName),
                                              invocation: invocation, client: client))
@@ -111,12 +109,16 @@ public final class Sniffer {
                     } catch { throw SniffError.session(error) }
                     nodeHelpers[node] = helper
                 }
-                let invocation = try nodeInvocation(for: plan.target, helper: helper)
+                var invocation = try nodeInvocation(for: plan.target, helper: helper)
+                invocation.count = perTargetCount(plans)
                 workers.append(CaptureWorker(index: index, plan: plan, execTarget: helper, invocation: invocation, client: client))
             }
         }
         return workers
     }
+
+    /// With one target tcpdump stops itself at --count; with several the merged total counts.
+    func perTargetCount(_ plans: [CapturePlan]) -> Int? { plans.count == 1 ? options.count : nil }
 
     /// A running node helper: one kept by an earlier `--keep` run on that node, else a new one.
     func nodeHelper(on node: String) throws(SessionError) -> ExecTarget {
@@ -172,7 +174,7 @@ public final class Sniffer {
 
     // MARK: capture
 
-    enum Outcome { case finished, limit(String), signal(Int32), readerClosed }
+    enum Outcome { case finished, limit(String), signal(Int32), readerClosed, badStream(String) }
 
     func capture(_ workers: [CaptureWorker], into sink: any CaptureSink) -> Outcome {
         let group = DispatchGroup()
@@ -190,17 +192,14 @@ public final class Sniffer {
                 announced = true
                 log("sniff: capturing \(names.joined(separator: ", ")) (Ctrl-C to stop)")
             }
+            sink.tick()
             if StopSignal.isSet { outcome = .signal(StopSignal.received); break }
-            if workers.contains(where: \.sinkStopped) {
-                outcome = sinkLimit(sink) ?? .readerClosed
-                break
-            }
+            if let stop = sink.stopReason { outcome = Self.outcome(stop, workers); break }
             if let duration = options.duration, now - started >= duration { outcome = .limit("--duration \(Durations.shortAge(duration))"); break }
-            if let count = options.count, sink.totalPackets >= count { outcome = .limit("--count \(count)"); break }
             if !options.quiet { status.update(StatusLine.render(names: names, counters: sink.counters, elapsed: now - started), now: now) }
         }
         status.end()
-        if workers.contains(where: \.sinkStopped), case .finished = outcome { outcome = sinkLimit(sink) ?? .readerClosed }
+        if case .finished = outcome, let stop = sink.stopReason { outcome = Self.outcome(stop, workers) }
         for worker in workers where !worker.isFinished {
             DispatchQueue.global().async { worker.requestStop() }
         }
@@ -209,10 +208,15 @@ public final class Sniffer {
         return outcome
     }
 
-    func sinkLimit(_ sink: any CaptureSink) -> Outcome? {
-        guard let maxSize = options.maxSize else { return nil }
-        let written = sink.counters.reduce(Int64(0)) { $0 + $1.bytes }
-        return written >= maxSize ? .limit("--max-size \(maxSize)") : nil
+    static func outcome(_ stop: SinkStop, _ workers: [CaptureWorker]) -> Outcome {
+        switch stop {
+        case .count(let count): return .limit("--count \(count)")
+        case .maxSize(let bytes): return .limit("--max-size \(bytes)")
+        case .readerClosed: return .readerClosed
+        case .badStream(let index, let message):
+            let name = index < workers.count ? workers[index].plan.target.interfaceName : "target \(index)"
+            return .badStream("\(name): tcpdump's output is not a pcap stream (\(message))")
+        }
     }
 
     /// The summary (tcpdump's own counts per target) and the error, if a capture failed.
@@ -222,6 +226,7 @@ public final class Sniffer {
         case .limit(let what): log("sniff: stopped: \(what) reached")
         case .signal(let number): log("sniff: stopped by \(StopSignal.name(number))")
         case .readerClosed: log("sniff: stopped: the output was closed by its reader")
+        case .badStream(let message): throw SniffError.capture(message)
         }
         var failures: [String] = []
         for worker in workers {

@@ -12,7 +12,7 @@ struct StatusLine {
     static func render(names: [String], counters: [TargetCounters], elapsed: Double) -> String {
         var parts: [String] = []
         for (name, counter) in zip(names, counters) {
-            let packets = counter.packets.map { "\($0) pkts " } ?? ""
+            let packets = "\(counter.packets) pkts "
             parts.append("\(name): \(packets)\(bytes(counter.bytes))")
         }
         return parts.joined(separator: " | ") + " | " + String(format1: elapsed) + "s"

@@ -21,6 +21,8 @@ public struct TcpdumpInvocation: Equatable, Sendable {
 
     public var tcpdumpArguments: [String] {
         var argv = ["tcpdump", "-U", "--immediate-mode", "-w", "-", "-i", interface, "-s", String(snaplen)]
+        // `-i any` defaults to SLL2, which older Wireshark cannot read; SLL (v1) it can.
+        if interface == "any" { argv += ["-y", "LINUX_SLL"] }
         if nonPromiscuous { argv.append("-p") }
         if let count { argv += ["-c", String(count)] }
         if !filter.isEmpty { argv += ["--"] + filter }
