@@ -18,9 +18,12 @@ public struct TcpdumpInvocation: Equatable, Sendable {
     }
 
     public static let pidPrefix = "aksnet-pid "
+    /// The kernel buffer (`-B`, KiB): 8 MiB rides out bursts while the stream is busy (libpcap's 2 MiB drops at 20k pps).
+    public static let bufferKiB = 8192
 
     public var tcpdumpArguments: [String] {
-        var argv = ["tcpdump", "-U", "--immediate-mode", "-w", "-", "-i", interface, "-s", String(snaplen)]
+        var argv = ["tcpdump", "-U", "--immediate-mode", "-w", "-", "-i", interface, "-s", String(snaplen),
+                    "-B", String(Self.bufferKiB)]
         // `-i any` defaults to SLL2, which older Wireshark cannot read; SLL (v1) it can.
         if interface == "any" { argv += ["-y", "LINUX_SLL"] }
         if nonPromiscuous { argv.append("-p") }
