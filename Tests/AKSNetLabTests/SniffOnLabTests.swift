@@ -166,6 +166,22 @@ import Testing
         #expect(restricted.status == 1 && restricted.stderr.contains("pod-security.kubernetes.io/enforce=restricted")
                 && restricted.stderr.contains("--mode node"), "\(restricted)")
 
+        let auto = try lab.sniff(["-n", "locked", "r", "--duration", "1s", "-o", lab.dir + "/auto.pcapng"])
+        #expect(auto.status == 0 && auto.stderr.contains("node mode") && auto.stderr.contains("enforces PodSecurity restricted"), "\(auto)")
+
+        let pending = """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"stuck"},
+         "spec":{"nodeName":"\(linuxNode)","containers":[{"name":"main","image":"example.invalid/nothing:1"}]}}
+        """
+        #expect(try lab.k(["create", "-f", "-"], stdin: pending).status == 0)
+        usleep(300_000)
+        let notRunning = try lab.sniff(["stuck", "-o", lab.dir + "/s.pcapng"])
+        #expect(notRunning.status == 1 && notRunning.stderr.contains("is not Running"), "\(notRunning)")
+
+        let noViewer = try Shell.run(Self.plugin, ["sniff"] + lab.kc + ["node/\(linuxNode)", "--wireshark"],
+                                     environment: ["PATH": "/nonexistent", "HOME": lab.dir], timeout: 30)
+        #expect(noViewer.status == 1 && noViewer.stderr.contains("tshark") && noViewer.stderr.contains("apt-get install"), "\(noViewer)")
+
         let viewer = try lab.sniff(["--context", "aksnet-lab-viewer", "node/\(linuxNode)", "-o", lab.dir + "/v.pcap"])
         #expect(viewer.status == 1 && viewer.stderr.contains("Forbidden") && viewer.stderr.contains("create pods"), "\(viewer)")
 

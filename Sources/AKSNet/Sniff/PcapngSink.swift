@@ -31,13 +31,27 @@ public final class PcapngSink: CaptureSink {
     private let state: Mutex<State>
 
     /// One target needs no merge window; several wait `window` for each other's late packets.
-    public init(output: CaptureOutput, names: [String], filters: [String?], maxBytes: Int64?, maxPackets: Int?,
+    public init(output: CaptureOutput, names: [String], maxBytes: Int64?, maxPackets: Int?,
                 windowNanos: UInt64 = 250_000_000) {
         self.output = output
         self.maxBytes = maxBytes
         self.maxPackets = maxPackets
-        let sources = zip(names, filters).map { Source(name: $0, filter: $1) }
+        let sources = names.map { Source(name: $0) }
         state = Mutex(State(sources: sources, merger: PacketMerger(windowNanos: names.count > 1 ? windowNanos : 0)))
+    }
+
+    /// Writes the section header now, so the output is a valid (empty) capture from the start,
+    /// whatever stops the command before the first packet.
+    public func start() {
+        state.withLock { state in _ = emit(state.writer.start(), &state) }
+    }
+
+    /// The filter the target's tcpdump runs with (the interface's `if_filter`); before `deliver`.
+    public func setFilter(_ filter: [String], for index: Int) {
+        state.withLock { state in
+            guard index < state.sources.count else { return }
+            state.sources[index].filter = filter.isEmpty ? nil : filter.joined(separator: " ")
+        }
     }
 
     public func deliver(_ bytes: [UInt8], from index: Int) -> Bool {

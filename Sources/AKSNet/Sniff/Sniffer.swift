@@ -55,6 +55,9 @@ public final class Sniffer {
         defer { output.close() }
         for plan in plans { log("sniff: \(plan.target.interfaceName): \(plan.how.rawValue) mode (\(plan.reason))") }
 
+        let sink = PcapngSink(output: output, names: plans.map(\.target.interfaceName), maxBytes: options.maxSize,
+                              maxPackets: options.count)
+        sink.start()
         var workers: [CaptureWorker] = []
         do {
             workers = try prepare(plans)
@@ -62,9 +65,7 @@ public final class Sniffer {
             finishSession(kept: false)
             throw error
         }
-        let sink = PcapngSink(output: output, names: workers.map(\.plan.target.interfaceName),
-                              filters: workers.map { $0.invocation.filter.isEmpty ? nil : $0.invocation.filter.joined(separator: " ") },
-                              maxBytes: options.maxSize, maxPackets: options.count)
+        for worker in workers { sink.setFilter(worker.invocation.filter, for: worker.index) }
         let outcome = capture(workers, into: sink)
         sink.close()
         output.close()
