@@ -97,6 +97,14 @@ import Testing
             #expect(stat(file, &info) == 0 && info.st_mode & 0o777 == 0o600)
             #expect(try lab.managedPods().isEmpty, "\(mode) left helpers")
         }
+        // The ephemeral container cannot be deleted, but its process is ended after the capture.
+        var states = ""
+        for _ in 0..<30 {
+            states = try lab.k(["get", "pod", "a", "-o", "jsonpath={.status.ephemeralContainerStatuses[*].state}"]).stdout
+            if states.contains("terminated") && !states.contains("running") { break }
+            usleep(100_000)
+        }
+        #expect(states.contains("terminated") && !states.contains("running"), "ephemeral containers: \(states)")
     }
 
     /// Pods a and b and b's node in one pcapng: three named interfaces, packets from each, in time order.

@@ -62,7 +62,7 @@ public enum DebugPods {
         var container = JSONObject()
         container["name"] = .string(name)
         container["image"] = .string(options.image)
-        container["command"] = .array(sleepCommand(options.deadlineSeconds).map(JSONValue.string))
+        container["command"] = .array(ephemeralCommand(options.deadlineSeconds).map(JSONValue.string))
         if let targetContainer, !targetContainer.isEmpty { container["targetContainerName"] = .string(targetContainer) }
         container["stdin"] = false
         container["tty"] = false
@@ -74,6 +74,14 @@ public enum DebugPods {
     public static func ephemeralPatch(_ container: JSONValue) -> JSONValue {
         ["spec": ["ephemeralContainers": [container]]]
     }
+
+    /// The ephemeral container's process: it logs its PID (so the session can end it after the
+    /// capture: an ephemeral container cannot be deleted) and sleeps out the deadline.
+    public static func ephemeralCommand(_ seconds: Int) -> [String] {
+        ["sh", "-c", "echo \(pidLogPrefix)$$; exec sleep \"$0\"", String(max(1, seconds))]
+    }
+
+    public static let pidLogPrefix = "aksnet-pid "
 
     /// The helper's own process: it sleeps out its deadline, so it ends even if nobody deletes it.
     public static func sleepCommand(_ seconds: Int) -> [String] { ["sleep", String(max(1, seconds))] }

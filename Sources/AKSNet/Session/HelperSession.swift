@@ -13,6 +13,7 @@ public final class HelperSession: Sendable {
     public let options: HelperPodOptions
     public let keep: Bool
     private let created = Mutex<[(namespace: String, name: String)]>([])
+    private let ephemerals = Mutex<[(namespace: String, pod: String, container: String)]>([])
 
     public init(client: KubeClient, options: HelperPodOptions, keep: Bool = false) {
         self.client = client
@@ -84,6 +85,8 @@ public final class HelperSession: Sendable {
         do {
             _ = try client.patch(ResourcePath(resource: "pods", namespace: namespace, name: pod, subresource: "ephemeralcontainers"),
                                  DebugPods.ephemeralPatch(container), type: .strategicMerge)
+            let name = container["name"]?.stringValue ?? ""
+            ephemerals.withLock { $0.append((namespace, pod, name)) }
         } catch where error.kind == .forbidden {
             if let podSecurity = SessionError.fromPodSecurity(error, namespace: namespace) { throw podSecurity }
             throw SessionError.rbac(error, need: "patch pods/ephemeralcontainers in namespace \(namespace)")
@@ -141,15 +144,51 @@ public final class HelperSession: Sendable {
         }
     }
 
-    /// Deletes every pod this session created (grace 0). Returns what could not be deleted.
-    @discardableResult
-    public func cleanup() -> [String] {
-        guard !keep else { return [] }
-        let pods = created.withLock { list -> [(namespace: String, name: String)] in
+    /// Ends the ephemeral containers this session added: their process logged its PID, an exec
+    /// kills it. The container's record stays in the pod (as `kubectl debug` leaves it).
+    func endEphemeralContainers() -> [String] {
+        let list = ephemerals.withLock { list -> [(namespace: String, pod: String, container: String)] in
             defer { list.removeAll() }
             return list
         }
         var failures: [String] = []
+        for entry in list {
+            let path = ResourcePath.pods(entry.namespace, entry.pod).path + "/log?container=" + URLEncoding.query(entry.container)
+            guard let response = try? client.transport.send(HTTPRequest(path: path, accept: "text/plain")), response.isSuccess,
+                  let pid = Self.loggedPID(String(decoding: response.body, as: UTF8.self)) else {
+                failures.append("ephemeral container \(entry.container) in pod \(entry.namespace)/\(entry.pod) (its PID is unknown; it ends at its deadline)")
+                continue
+            }
+            var quiet = ExecIO()
+            quiet.stdoutSink = { _ in true }
+            quiet.stderrSink = { _ in true }
+            let request = ExecRequest(namespace: entry.namespace, pod: entry.pod, container: entry.container,
+                                      command: ["kill", String(pid)])
+            if (try? client.exec(request, io: quiet)) != 0 {
+                failures.append("ephemeral container \(entry.container) in pod \(entry.namespace)/\(entry.pod) (it ends at its deadline)")
+            }
+        }
+        return failures
+    }
+
+    static func loggedPID(_ log: String) -> Int? {
+        for line in log.split(separator: "\n") where line.hasPrefix(DebugPods.pidLogPrefix) {
+            return Int(line.dropFirst(DebugPods.pidLogPrefix.count).trimmingCharacters)
+        }
+        return nil
+    }
+
+    /// Deletes every pod this session created (grace 0) and ends its ephemeral containers.
+    /// Returns what could not be deleted.
+    @discardableResult
+    public func cleanup() -> [String] {
+        let ended = endEphemeralContainers()
+        guard !keep else { return ended }
+        let pods = created.withLock { list -> [(namespace: String, name: String)] in
+            defer { list.removeAll() }
+            return list
+        }
+        var failures = ended
         for pod in pods {
             do {
                 try client.delete(.pods(pod.namespace, pod.name), gracePeriodSeconds: 0)
@@ -160,5 +199,13 @@ public final class HelperSession: Sendable {
             }
         }
         return failures
+    }
+}
+
+extension Substring {
+    var trimmingCharacters: Substring {
+        let start = firstIndex { !$0.isWhitespace } ?? endIndex
+        let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? start
+        return self[start..<end]
     }
 }

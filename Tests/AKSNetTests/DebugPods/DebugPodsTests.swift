@@ -37,7 +37,7 @@ import Testing
         #expect(container["securityContext"]?["privileged"] == nil)
         #expect(container["targetContainerName"] == "app")
         #expect(container["image"] == "nicolaka/netshoot")
-        #expect(container["command"] == ["sleep", "3600"])
+        #expect(container["command"] == ["sh", "-c", "echo aksnet-pid $$; exec sleep \"$0\"", "3600"])
         let patch = DebugPods.ephemeralPatch(container)
         #expect(patch["spec"]?["ephemeralContainers"]?.arrayValue?.count == 1)
     }
