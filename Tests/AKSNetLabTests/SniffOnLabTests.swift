@@ -74,6 +74,7 @@ import Testing
 
         try pingIsCapturedOnBothSides(lab, peer: ipB)
         try threeTargetsMergeIntoOnePcapng(lab, node: linux[1], peer: ipB)
+        try deploymentsAndSelectorsResolveToTheirPods(lab)
         try stopsLeaveNoHelperAndAReadableFile(lab, node: linux[0], peer: ipB)
         try clearErrors(lab, windowsNode: String(windows.split(separator: " ").first ?? ""), linuxNode: linux[0])
         try cleanupRemovesLeftovers(lab, node: linux[1])
@@ -129,6 +130,24 @@ import Testing
         #expect(times == times.sorted(), "packets out of time order")
         #expect(rows.contains { $0.first == "pod/default/b" && $0.last == "8" } && rows.contains { $0.first == "pod/default/a" && $0.last == "0" })
         #expect(try lab.managedPods().isEmpty)
+    }
+
+    /// `deploy/NAME` and `-l SELECTOR -A` capture each running pod they match, one interface each.
+    func deploymentsAndSelectorsResolveToTheirPods(_ lab: Lab) throws {
+        let deployment = """
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":2,
+         "selector":{"matchLabels":{"app":"sniffme"}},"template":{"metadata":{"labels":{"app":"sniffme"}},
+         "spec":{"containers":[{"name":"main","image":"busybox"}]}}}}
+        """
+        #expect(try lab.k(["create", "-f", "-"], stdin: deployment).status == 0)
+        for (name, args) in [("deploy", ["deploy/web"]), ("selector", ["-l", "app=sniffme", "-A"])] {
+            let file = lab.dir + "/\(name).pcapng"
+            let run = try lab.sniff(args + ["--duration", "1s", "-q", "-o", file])
+            #expect(run.status == 0, "\(name): \(run)")
+            let info = try Shell.run("/usr/bin/capinfos", [file], timeout: 20).stdout
+            #expect(info.contains("Name = pod/default/a") && info.contains("Name = pod/default/b"), "\(name): \(info)")
+        }
+        #expect(try lab.k(["delete", "deployment", "web"]).status == 0)
     }
 
     /// SIGINT, SIGTERM and a reader that leaves (`| head -c 1000`) each delete the helper and end cleanly.
