@@ -82,14 +82,15 @@ import Testing
 
     /// The pod side (ephemeral container) and the node side (node mode) of one ICMP flow.
     func pingIsCapturedOnBothSides(_ lab: Lab, peer: String) throws {
-        for mode in ["ephemeral", "node"] {
+        // Each mode once per transport: port-forward to socat (the default) and exec stdout.
+        for (mode, transport) in [("ephemeral", "port-forward"), ("node", "exec")] {
             let file = lab.dir + "/ping-\(mode).pcap"
-            let sniff = try lab.sniffInBackground(["a", "--mode", mode, "-f", "icmp", "-o", file, "--count", "6"])
+            let sniff = try lab.sniffInBackground(["a", "--mode", mode, "--transport", transport, "-f", "icmp", "-o", file, "--count", "6"])
             #expect(sniff.waitFor("capturing", inErrors: true, timeout: 30), "\(mode): \(sniff.errors)")
             #expect(try lab.ping(from: "a", to: peer).status == 0)
             let code = sniff.wait(timeout: 20)
             #expect(code == 0, "\(mode): exit \(String(describing: code)) \(sniff.errors)")
-            #expect(sniff.errors.contains("\(mode) mode"), "\(sniff.errors)")
+            #expect(sniff.errors.contains("\(mode) mode") && sniff.errors.contains("over \(transport)"), "\(sniff.errors)")
             let read = try Self.tshark(file, "icmp")
             #expect(read.status == 0, "\(read)")
             #expect(read.stdout.contains("Echo (ping) request") && read.stdout.contains("Echo (ping) reply"), "\(mode): \(read.stdout)")

@@ -9,14 +9,16 @@ public struct ExecTarget: Equatable, Sendable {
     public var container: String
 }
 
-/// One target's capture: tcpdump over an exec stream into the sink, stopped with SIGINT through
-/// a second exec so its last packets and its counts arrive before the stream ends.
+/// One target's capture: tcpdump in the helper, its pcap into the sink (over a port-forward to
+/// socat, or over the exec stream's stdout), stopped with SIGINT through a second exec so its
+/// last packets and its counts arrive before the stream ends.
 public final class CaptureWorker: @unchecked Sendable {
     public let index: Int
     public let plan: CapturePlan
     public let execTarget: ExecTarget
     public let invocation: TcpdumpInvocation
-    private let client: KubeClient
+    public let transport: CaptureTransport
+    let client: KubeClient
 
     struct State {
         var report = TcpdumpReport()
@@ -26,48 +28,86 @@ public final class CaptureWorker: @unchecked Sendable {
         var sinkStopped = false
         var stopRequestedAt: Double?
         var stopSent = false
+        var usedTransport: CaptureTransport?
     }
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     /// After a stop request, how long tcpdump gets to flush and exit before the stream is cut.
     static let stopGrace = 5.0
 
-    public init(index: Int, plan: CapturePlan, execTarget: ExecTarget, invocation: TcpdumpInvocation, client: KubeClient) {
+    public init(index: Int, plan: CapturePlan, execTarget: ExecTarget, invocation: TcpdumpInvocation,
+                transport: CaptureTransport = .auto, client: KubeClient) {
         self.index = index
         self.plan = plan
         self.execTarget = execTarget
         self.invocation = invocation
+        self.transport = transport
         self.client = client
     }
 
     public var report: TcpdumpReport { state.withLock { $0.report } }
     public var isFinished: Bool { state.withLock { $0.finished } }
-    public var sinkStopped: Bool { state.withLock { $0.sinkStopped } }
     public var exitCode: Int32? { state.withLock { $0.exitCode } }
     public var error: KubeError? { state.withLock { $0.error } }
     public var isListening: Bool { state.withLock { $0.report.listening } }
+    /// The transport that carried the capture (port-forward, or exec after a fallback).
+    public var usedTransport: CaptureTransport? { state.withLock { $0.usedTransport } }
 
     /// Blocks until tcpdump ends, the sink refuses bytes, or a stop's grace runs out.
     public func run(into sink: any CaptureSink) {
+        if transport != .exec {
+            if runOverPortForward(into: sink) { return }
+            if transport == .portForward {
+                let failure = KubeError(kind: .server, message: "the helper could not listen for the port-forward transport "
+                    + "(is socat in the image?); use --transport auto or exec")
+                finishRun(code: nil, failure: failure, sink: sink)
+                return
+            }
+        }
+        runOverExec(into: sink)
+    }
+
+    func runOverExec(into sink: any CaptureSink) {
+        state.withLock { $0.usedTransport = .exec }
         let request = ExecRequest(namespace: execTarget.namespace, pod: execTarget.pod, container: execTarget.container,
                                   command: invocation.argv)
         var io = ExecIO()
         let index = self.index
         io.stdoutSink = { [self] bytes in
             if sink.deliver(bytes, from: index) { return true }
-            state.withLock { $0.sinkStopped = true }
+            markSinkStopped()
             return false
         }
         io.stderrSink = { [self] bytes in
-            state.withLock { $0.report.feed(bytes) }
+            noteStderr(bytes)
             return true
         }
-        io.isCancelled = { [self] in
-            state.withLock { s in s.stopRequestedAt.map { Monotonic.now - $0 > Self.stopGrace } ?? false }
-        }
+        io.isCancelled = { [self] in stopGraceExpired }
         var code: Int32?
         var failure: KubeError?
         do { code = try client.exec(request, io: io) } catch { failure = error }
+        finishRun(code: code, failure: failure, sink: sink)
+    }
+
+    // MARK: shared by both transports
+
+    func noteStderr(_ bytes: [UInt8]) { state.withLock { $0.report.feed(bytes) } }
+    func markSinkStopped() { state.withLock { $0.sinkStopped = true } }
+
+    var stopGraceExpired: Bool {
+        state.withLock { s in s.stopRequestedAt.map { Monotonic.now - $0 > Self.stopGrace } ?? false }
+    }
+
+    /// Ends the control exec of a port-forward attempt at once (nothing was captured yet).
+    func requestStopForFallback() {
+        state.withLock { $0.stopRequestedAt = Monotonic.now - Self.stopGrace - 1 }
+    }
+
+    func resetForFallback() {
+        state.withLock { $0 = State() }
+    }
+
+    func finishRun(code: Int32?, failure: KubeError?, sink: any CaptureSink) {
         state.withLock {
             $0.report.finish()
             $0.exitCode = code
@@ -92,7 +132,7 @@ public final class CaptureWorker: @unchecked Sendable {
         if first { sendStop() }
     }
 
-    private func sendStop() {
+    func sendStop() {
         let pid = state.withLock { s -> Int? in
             guard !s.stopSent, let pid = s.report.pid else { return nil }
             s.stopSent = true

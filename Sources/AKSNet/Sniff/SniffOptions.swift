@@ -8,6 +8,7 @@ public struct SniffOptions: Sendable {
     public var interface: String?
     public var output: CaptureOutput.Destination = .stdout
     public var mode: CaptureMode = .auto
+    public var transport: CaptureTransport = .auto
     public var duration: Double?
     public var count: Int?
     public var maxSize: Int64?

@@ -97,7 +97,7 @@ public final class Sniffer {
                                                    filter: options.filterWords, count: perTargetCount(plans), nonPromiscuous: true)
                 workers.append(CaptureWorker(index: index, plan: plan,
                                              execTarget: ExecTarget(namespace: namespace, pod: name, container: containerName),
-                                             invocation: invocation, client: client))
+                                             invocation: invocation, transport: options.transport, client: client))
             case .node:
                 let node = plan.target.nodeName
                 let helper: ExecTarget
@@ -112,7 +112,8 @@ public final class Sniffer {
                 }
                 var invocation = try nodeInvocation(for: plan.target, helper: helper)
                 invocation.count = perTargetCount(plans)
-                workers.append(CaptureWorker(index: index, plan: plan, execTarget: helper, invocation: invocation, client: client))
+                workers.append(CaptureWorker(index: index, plan: plan, execTarget: helper, invocation: invocation,
+                                             transport: options.transport, client: client))
             }
         }
         return workers
@@ -180,7 +181,7 @@ public final class Sniffer {
     func capture(_ workers: [CaptureWorker], into sink: any CaptureSink) -> Outcome {
         let group = DispatchGroup()
         for worker in workers {
-            DispatchQueue.global().async(group: group) { worker.run(into: sink) }
+            BackgroundThread.start(group: group) { worker.run(into: sink) }
         }
         let started = Monotonic.now
         var status = StatusLine(isTerminal: StandardStreams.isTerminal(2))
@@ -191,7 +192,8 @@ public final class Sniffer {
             let now = Monotonic.now
             if !announced, workers.allSatisfy(\.isListening) {
                 announced = true
-                log("sniff: capturing \(names.joined(separator: ", ")) (Ctrl-C to stop)")
+                let transports = Set(workers.compactMap(\.usedTransport?.rawValue)).sorted().joined(separator: ", ")
+                log("sniff: capturing \(names.joined(separator: ", ")) over \(transports) (Ctrl-C to stop)")
             }
             sink.tick()
             if StopSignal.isSet { outcome = .signal(StopSignal.received); break }
@@ -202,7 +204,7 @@ public final class Sniffer {
         status.end()
         if case .finished = outcome, let stop = sink.stopReason { outcome = Self.outcome(stop, workers) }
         for worker in workers where !worker.isFinished {
-            DispatchQueue.global().async { worker.requestStop() }
+            BackgroundThread.start { worker.requestStop() }
         }
         // Each worker ends within its stop grace; this bound is only a backstop.
         _ = group.wait(timeout: .now() + .seconds(Int(CaptureWorker.stopGrace) + 5))

@@ -39,6 +39,32 @@ public struct TcpdumpInvocation: Equatable, Sendable {
     }
 
     public static func stopCommand(pid: Int) -> [String] { ["kill", "-INT", String(pid)] }
+
+    /// tcpdump behind socat, for the port-forward transport: socat listens on 127.0.0.1:PORT in
+    /// the helper's network namespace and, on the one connection, runs a constant script. Every
+    /// value reaches that script through the environment (`env NAME=value` argv), and the script
+    /// only expands them quoted, so a user's filter or interface is never parsed by a shell.
+    public func socatArgv(port: UInt16) -> [String] {
+        var flags: [String] = ["-B", String(Self.bufferKiB)]
+        if interface == "any" { flags += ["-y", "LINUX_SLL"] }
+        if nonPromiscuous { flags.append("-p") }
+        if let count { flags += ["-c", String(count)] }
+        return ["env", "AKSNET_IF=\(interface)", "AKSNET_SNAPLEN=\(snaplen)", "AKSNET_FLAGS=\(flags.joined(separator: " "))",
+                "AKSNET_FILTER=\(Self.excluding(port: port, from: filter))",
+                "socat", "-U", "-t", "0.1", "TCP-LISTEN:\(port),bind=127.0.0.1,reuseaddr", "SYSTEM:\(Self.socatScript)"]
+    }
+
+    /// The user's filter minus our own stream (socat on 127.0.0.1:PORT), which `-i any` or `-i lo`
+    /// would otherwise capture, and capture the capture of it.
+    static func excluding(port: UInt16, from filter: [String]) -> String {
+        let own = "not (host 127.0.0.1 and tcp port \(port))"
+        let user = filter.joined(separator: " ")
+        return user.trimmingSpaces.isEmpty ? own : "( " + user + " ) and " + own
+    }
+
+    /// No commas, colons or `!!` (socat's address syntax); `$AKSNET_FLAGS` holds only our own flags.
+    static let socatScript = "echo \(pidPrefix)$$ >&2; exec tcpdump -U --immediate-mode -w - -i \"$AKSNET_IF\" "
+        + "-s \"$AKSNET_SNAPLEN\" $AKSNET_FLAGS -- \"$AKSNET_FILTER\""
 }
 
 /// What tcpdump says on stderr: our PID line, "listening on …", its closing counts, errors.

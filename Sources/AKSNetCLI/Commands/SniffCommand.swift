@@ -48,6 +48,9 @@ struct SniffCommand: ParsableCommand {
     @Option(help: "auto, ephemeral or node.")
     var mode: String = "auto"
 
+    @Option(help: "How bytes come back: auto (port-forward to socat in the helper, else exec stdout), port-forward or exec.")
+    var transport: String = "auto"
+
     @Option(help: "Stop after this long (e.g. 30s, 5m).")
     var duration: String?
 
@@ -77,6 +80,7 @@ struct SniffCommand: ParsableCommand {
     func validate() throws {
         if targets.isEmpty && selector == nil { throw ValidationError("give at least one TARGET (POD, pod/NAME, node/NAME, deploy/NAME) or -l SELECTOR") }
         if CaptureMode(rawValue: mode) == nil { throw ValidationError("--mode must be auto, ephemeral or node") }
+        if CaptureTransport(rawValue: transport) == nil { throw ValidationError("--transport must be auto, port-forward or exec") }
         if let duration, (Durations.parse(duration) ?? 0) <= 0 { throw ValidationError("--duration takes a duration like 30s or 5m") }
         if let count, count <= 0 { throw ValidationError("--count must be positive") }
         if let maxSize, Self.parseSize(maxSize) == nil { throw ValidationError("--max-size takes bytes, e.g. 1000, 10M or 1G") }
@@ -114,6 +118,7 @@ struct SniffCommand: ParsableCommand {
             options.output = .stdout
         }
         options.mode = CaptureMode(rawValue: mode) ?? .auto
+        options.transport = CaptureTransport(rawValue: transport) ?? .auto
         options.duration = duration.flatMap(Durations.parse)
         options.count = count
         options.maxSize = maxSize.flatMap(Self.parseSize)

@@ -55,6 +55,11 @@ import Testing
         #expect(invocation.argv.last == evil)
         #expect(!invocation.argv[2].contains("rm"))
         #expect(TcpdumpInvocation.stopCommand(pid: 42) == ["kill", "-INT", "42"])
+        let socat = invocation.socatArgv(port: 45000)
+        #expect(socat.contains("AKSNET_FILTER=( \(evil) ) and not (host 127.0.0.1 and tcp port 45000)"))
+        #expect(socat.contains("TCP-LISTEN:45000,bind=127.0.0.1,reuseaddr"))
+        #expect(socat.last?.hasPrefix("SYSTEM:") == true && socat.last?.contains("rm") == false)
+        #expect(TcpdumpInvocation(interface: "any").socatArgv(port: 1).contains("AKSNET_FILTER=not (host 127.0.0.1 and tcp port 1)"))
     }
 
     @Test func tcpdumpReportParsesItsStderr() {
