@@ -159,12 +159,7 @@ public final class HelperSession: Sendable {
                 failures.append("ephemeral container \(entry.container) in pod \(entry.namespace)/\(entry.pod) (its PID is unknown; it ends at its deadline)")
                 continue
             }
-            var quiet = ExecIO()
-            quiet.stdoutSink = { _ in true }
-            quiet.stderrSink = { _ in true }
-            let request = ExecRequest(namespace: entry.namespace, pod: entry.pod, container: entry.container,
-                                      command: ["kill", String(pid)])
-            if (try? client.exec(request, io: quiet)) != 0 {
+            if client.quickExec(namespace: entry.namespace, pod: entry.pod, container: entry.container, ["kill", String(pid)])?.code != 0 {
                 failures.append("ephemeral container \(entry.container) in pod \(entry.namespace)/\(entry.pod) (it ends at its deadline)")
             }
         }

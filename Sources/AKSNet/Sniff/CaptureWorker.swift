@@ -139,10 +139,7 @@ public final class CaptureWorker: @unchecked Sendable {
             return pid
         }
         guard let pid else { return }
-        var quiet = ExecIO()
-        quiet.stdoutSink = { _ in true }
-        quiet.stderrSink = { _ in true }
-        _ = try? client.exec(ExecRequest(namespace: execTarget.namespace, pod: execTarget.pod, container: execTarget.container,
-                                         command: TcpdumpInvocation.stopCommand(pid: pid)), io: quiet)
+        _ = client.quickExec(namespace: execTarget.namespace, pod: execTarget.pod, container: execTarget.container,
+                             TcpdumpInvocation.stopCommand(pid: pid))
     }
 }

@@ -156,14 +156,9 @@ public final class Sniffer {
     }
 
     func routeDevice(to ip: String, helper: ExecTarget) -> String? {
-        var text: [UInt8] = []
-        var io = ExecIO()
-        io.stdoutSink = { text += $0; return true }
-        io.stderrSink = { _ in true }
-        let request = ExecRequest(namespace: helper.namespace, pod: helper.pod, container: helper.container,
-                                  command: ["ip", "-o", "route", "get", ip])
-        guard (try? client.exec(request, io: io)) == 0 else { return nil }
-        return NodeFilter.device(fromRoute: String(decoding: text, as: UTF8.self))
+        guard let result = client.quickExec(namespace: helper.namespace, pod: helper.pod, container: helper.container,
+                                            ["ip", "-o", "route", "get", ip]), result.code == 0 else { return nil }
+        return NodeFilter.device(fromRoute: result.stdout)
     }
 
     func finishSession(kept: Bool) {
