@@ -22,8 +22,10 @@ let package = Package(
         .target(name: "KubeWire", dependencies: ["KubeModel"]),
         .target(name: "KubeConfig", dependencies: ["KubeModel", "CYAML"]),
         .target(name: "KubeClient", dependencies: ["KubeModel", "KubeConfig", "KubeWire", "CCurl"]),
+        // The domain: helper pods, their lifecycle, sniff (and later jump, inspect).
+        .target(name: "AKSNet", dependencies: ["KubeModel", "KubeClient", "KubeWire"]),
         .target(name: "AKSNetCLI", dependencies: [
-            "KubeModel", "KubeConfig", "KubeClient",
+            "KubeModel", "KubeConfig", "KubeClient", "AKSNet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "kubectl-aksnet", dependencies: ["AKSNetCLI"]),
@@ -43,6 +45,7 @@ let package = Package(
         .testTarget(name: "KubeWireTests", dependencies: ["TestSupport", "KubeWire", "KubeModel"]),
         .testTarget(name: "KubeConfigTests", dependencies: ["TestSupport", "KubeConfig", "KubeModel"], exclude: ["Fixtures"]),
         .testTarget(name: "KubeClientTests", dependencies: ["TestSupport", "KubeClient", "KubeConfig", "KubeModel"]),
+        .testTarget(name: "AKSNetTests", dependencies: ["TestSupport", "AKSNet", "KubeModel"]),
         .testTarget(name: "AKSNetCLITests", dependencies: ["TestSupport", "AKSNetCLI"]),
         .testTarget(name: "AKSNetLabTests", dependencies: ["TestSupport", "AKSNetLab", "KubeModel", "KubeClient", "KubeConfig"]),
     ],

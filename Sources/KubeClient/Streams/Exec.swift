@@ -55,6 +55,10 @@ public struct ExecIO: @unchecked Sendable {
     public var wakeFD: Int32?
     public var terminalSize: (() -> (width: Int, height: Int)?)?
     public var isCancelled: () -> Bool
+    /// When set, stdout / stderr bytes go here instead of to the descriptors (a
+    /// capture parses them); returning false ends the exec as cancelled.
+    public var stdoutSink: (([UInt8]) -> Bool)?
+    public var stderrSink: (([UInt8]) -> Bool)?
 
     public init(stdinFD: Int32? = nil, stdoutFD: Int32 = 1, stderrFD: Int32 = 2, wakeFD: Int32? = nil,
                 terminalSize: (() -> (width: Int, height: Int)?)? = nil, isCancelled: @escaping () -> Bool = { false }) {
@@ -96,8 +100,10 @@ extension KubeClient {
             for message in messages {
                 guard case .binary(let payload) = message, let frame = ExecChannelCodec.decode(payload) else { continue }
                 switch frame {
-                case .stdout(let data): try writeAll(io.stdoutFD, data)
-                case .stderr(let data): try writeAll(io.stderrFD, data)
+                case .stdout(let data):
+                    if let sink = io.stdoutSink { try deliver(data, to: sink) } else { try writeAll(io.stdoutFD, data) }
+                case .stderr(let data):
+                    if let sink = io.stderrSink { try deliver(data, to: sink) } else { try writeAll(io.stderrFD, data) }
                 case .status(let data): outcome = ExecOutcome.parse(data)
                 default: break
                 }
@@ -134,6 +140,10 @@ extension KubeClient {
                             message: "the exec stream to pod \(request.namespace)/\(request.pod) ended before the command's exit status arrived",
                             server: config.server)
         }
+    }
+
+    private func deliver(_ data: [UInt8], to sink: ([UInt8]) -> Bool) throws(KubeError) {
+        guard sink(data) else { throw KubeError(kind: .cancelled, message: "output closed", server: config.server) }
     }
 
     private func writeAll(_ fd: Int32, _ data: [UInt8]) throws(KubeError) {

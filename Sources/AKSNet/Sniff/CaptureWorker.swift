@@ -1,0 +1,145 @@
+import KubeClient
+import KubeModel
+import Synchronization
+
+/// Where a worker's tcpdump runs: a container of a pod (the ephemeral one, or the node helper's).
+public struct ExecTarget: Equatable, Sendable {
+    public var namespace: String
+    public var pod: String
+    public var container: String
+}
+
+/// One target's capture: tcpdump in the helper, its pcap into the sink (over a port-forward to
+/// socat, or over the exec stream's stdout), stopped with SIGINT through a second exec so its
+/// last packets and its counts arrive before the stream ends.
+public final class CaptureWorker: @unchecked Sendable {
+    public let index: Int
+    public let plan: CapturePlan
+    public let execTarget: ExecTarget
+    public let invocation: TcpdumpInvocation
+    public let transport: CaptureTransport
+    let client: KubeClient
+
+    struct State {
+        var report = TcpdumpReport()
+        var finished = false
+        var exitCode: Int32?
+        var error: KubeError?
+        var sinkStopped = false
+        var stopRequestedAt: Double?
+        var stopSent = false
+        var usedTransport: CaptureTransport?
+    }
+    let state = Mutex(State())
+
+    /// After a stop request, how long tcpdump gets to flush and exit before the stream is cut.
+    static let stopGrace = 5.0
+
+    public init(index: Int, plan: CapturePlan, execTarget: ExecTarget, invocation: TcpdumpInvocation,
+                transport: CaptureTransport = .auto, client: KubeClient) {
+        self.index = index
+        self.plan = plan
+        self.execTarget = execTarget
+        self.invocation = invocation
+        self.transport = transport
+        self.client = client
+    }
+
+    public var report: TcpdumpReport { state.withLock { $0.report } }
+    public var isFinished: Bool { state.withLock { $0.finished } }
+    public var exitCode: Int32? { state.withLock { $0.exitCode } }
+    public var error: KubeError? { state.withLock { $0.error } }
+    public var isListening: Bool { state.withLock { $0.report.listening } }
+    /// The transport that carried the capture (port-forward, or exec after a fallback).
+    public var usedTransport: CaptureTransport? { state.withLock { $0.usedTransport } }
+
+    /// Blocks until tcpdump ends, the sink refuses bytes, or a stop's grace runs out.
+    public func run(into sink: any CaptureSink) {
+        if transport != .exec {
+            if runOverPortForward(into: sink) { return }
+            if transport == .portForward {
+                let failure = KubeError(kind: .server, message: "the helper could not listen for the port-forward transport "
+                    + "(is socat in the image?); use --transport auto or exec")
+                finishRun(code: nil, failure: failure, sink: sink)
+                return
+            }
+        }
+        runOverExec(into: sink)
+    }
+
+    func runOverExec(into sink: any CaptureSink) {
+        state.withLock { $0.usedTransport = .exec }
+        let request = ExecRequest(namespace: execTarget.namespace, pod: execTarget.pod, container: execTarget.container,
+                                  command: invocation.argv)
+        var io = ExecIO()
+        let index = self.index
+        io.stdoutSink = { [self] bytes in
+            if sink.deliver(bytes, from: index) { return true }
+            markSinkStopped()
+            return false
+        }
+        io.stderrSink = { [self] bytes in
+            noteStderr(bytes)
+            return true
+        }
+        io.isCancelled = { [self] in stopGraceExpired }
+        var code: Int32?
+        var failure: KubeError?
+        do { code = try client.exec(request, io: io) } catch { failure = error }
+        finishRun(code: code, failure: failure, sink: sink)
+    }
+
+    // MARK: shared by both transports
+
+    func noteStderr(_ bytes: [UInt8]) { state.withLock { $0.report.feed(bytes) } }
+    func markSinkStopped() { state.withLock { $0.sinkStopped = true } }
+
+    var stopGraceExpired: Bool {
+        state.withLock { s in s.stopRequestedAt.map { Monotonic.now - $0 > Self.stopGrace } ?? false }
+    }
+
+    /// Ends the control exec of a port-forward attempt at once (nothing was captured yet).
+    func requestStopForFallback() {
+        state.withLock { $0.stopRequestedAt = Monotonic.now - Self.stopGrace - 1 }
+    }
+
+    func resetForFallback() {
+        state.withLock { $0 = State() }
+    }
+
+    func finishRun(code: Int32?, failure: KubeError?, sink: any CaptureSink) {
+        state.withLock {
+            $0.report.finish()
+            $0.exitCode = code
+            // A cut after we asked to stop (or after the reader left) is the expected end, not an error.
+            let stopping = $0.sinkStopped || $0.stopRequestedAt != nil
+            let expected = stopping && (failure?.kind == .cancelled || failure?.kind == .streamClosed)
+            $0.error = expected ? nil : failure
+            $0.finished = true
+        }
+        sink.finish(index, report: report)
+        // The stream is gone but tcpdump may not be (a cut stream, a closed reader): stop it there.
+        if failure != nil { sendStop() }
+    }
+
+    /// Asks tcpdump to stop (SIGINT through a second exec); the stream then ends by itself.
+    public func requestStop() {
+        let first = state.withLock { s -> Bool in
+            if s.stopRequestedAt != nil { return false }
+            s.stopRequestedAt = Monotonic.now
+            return true
+        }
+        if first { sendStop() }
+    }
+
+    func sendStop() {
+        let pid = state.withLock { s -> Int? in
+            guard !s.stopSent, let pid = s.report.pid else { return nil }
+            s.stopSent = true
+            return pid
+        }
+        guard let pid else { return }
+        _ = client.quickExec(namespace: execTarget.namespace, pod: execTarget.pod, container: execTarget.container,
+                             TcpdumpInvocation.stopCommand(pid: pid))
+    }
+}

@@ -1,0 +1,248 @@
+import Dispatch
+import KubeClient
+import KubeModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `kubectl aksnet sniff`: resolve targets → pick a mode per target (and say why) → open the
+/// output → start helpers → run one tcpdump per target → stop on a limit, a signal or a closed
+/// reader → write the last whole packets → delete the helpers, on every path.
+public final class Sniffer {
+    let client: KubeClient
+    let options: SniffOptions
+    let session: HelperSession
+
+    public init(client: KubeClient, options: SniffOptions) {
+        self.client = client
+        self.options = options
+        let helper = HelperPodOptions(image: options.image, imagePullSecrets: options.imagePullSecrets,
+                                      deadlineSeconds: Self.deadline(for: options), session: HelperLabels.newSessionID(),
+                                      command: "sniff", commandLine: options.commandLine, createdBy: options.createdBy)
+        self.session = HelperSession(client: client, options: helper, keep: options.keep)
+    }
+
+    /// 1 h, or the capture's own duration plus a margin when that is longer.
+    static func deadline(for options: SniffOptions) -> Int {
+        max(3600, Int(options.duration ?? 0) + 600)
+    }
+
+    func log(_ text: String) {
+        if !options.quiet { StandardStreams.writeError(text + "\n") }
+    }
+
+    /// Runs the whole capture; helpers are gone when it returns or throws.
+    public func run() throws(SniffError) {
+        StopSignal.install()
+        let resolver = TargetResolver(client: client, namespace: options.namespace, allNamespaces: options.allNamespaces,
+                                      container: options.container)
+        let targets = try resolver.resolve(options.targets)
+        guard !targets.isEmpty else { throw SniffError.noTargets("nothing to capture") }
+        var levels: [String: String?] = [:]
+        var plans: [CapturePlan] = []
+        for target in targets {
+            var level: String?
+            if let namespace = target.namespace {
+                if let known = levels[namespace] { level = known } else {
+                    level = resolver.podSecurityLevel(of: namespace)
+                    levels[namespace] = level
+                }
+            }
+            plans.append(try CapturePlan.choose(options.mode, for: target, podSecurityLevel: level))
+        }
+        // The output exists (0600) before any helper does: an unwritable path costs nothing.
+        let output = try CaptureOutput.open(options.output)
+        defer { output.close() }
+        for plan in plans { log("sniff: \(plan.target.interfaceName): \(plan.how.rawValue) mode (\(plan.reason))") }
+
+        let sink = PcapngSink(output: output, names: plans.map(\.target.interfaceName), maxBytes: options.maxSize,
+                              maxPackets: options.count)
+        sink.start()
+        var workers: [CaptureWorker] = []
+        do {
+            workers = try prepare(plans)
+        } catch {
+            finishSession(kept: false)
+            throw error
+        }
+        for worker in workers { sink.setFilter(worker.invocation.filter, for: worker.index) }
+        let outcome = capture(workers, into: sink)
+        sink.close()
+        output.close()
+        finishSession(kept: options.keep)
+        try report(workers, sink: sink, outcome: outcome)
+    }
+
+    // MARK: helpers
+
+    /// Creates (or reuses, after `--keep`) the helpers and builds one worker per target.
+    func prepare(_ plans: [CapturePlan]) throws(SniffError) -> [CaptureWorker] {
+        var nodeHelpers: [String: ExecTarget] = [:]
+        var workers: [CaptureWorker] = []
+        var namespaceReady = false
+        for (index, plan) in plans.enumerated() {
+            if StopSignal.isSet { throw SniffError.session(.interrupted(StopSignal.received)) }
+            switch plan.how {
+            case .ephemeral:
+                guard case .pod(let namespace, let name, let container, _, _) = plan.target.kind else { continue }
+                let containerName = "aksnet-sniff-\(session.options.session)"
+                let spec = DebugPods.ephemeralCapture(name: containerName, targetContainer: container, options: session.options)
+                do {
+                    try session.addEphemeralContainer(namespace: namespace, pod: name, spec)
+                    log("sniff: \(plan.target.interfaceName): waiting for ephemeral container \(containerName)")
+                    try session.waitRunning(namespace: namespace, pod: name, container: containerName, ephemeral: true,
+                                            timeout: options.startTimeout)
+                } catch { throw SniffError.session(error) }
+                let invocation = TcpdumpInvocation(interface: options.interface ?? "eth0", snaplen: options.snaplen,
+                                                   filter: options.filterWords, count: perTargetCount(plans), nonPromiscuous: true)
+                workers.append(CaptureWorker(index: index, plan: plan,
+                                             execTarget: ExecTarget(namespace: namespace, pod: name, container: containerName),
+                                             invocation: invocation, transport: options.transport, client: client))
+            case .node:
+                let node = plan.target.nodeName
+                let helper: ExecTarget
+                if let known = nodeHelpers[node] {
+                    helper = known
+                } else {
+                    do {
+                        if !namespaceReady { try session.ensureHelperNamespace(); namespaceReady = true }
+                        helper = try nodeHelper(on: node)
+                    } catch { throw SniffError.session(error) }
+                    nodeHelpers[node] = helper
+                }
+                var invocation = try nodeInvocation(for: plan.target, helper: helper)
+                invocation.count = perTargetCount(plans)
+                workers.append(CaptureWorker(index: index, plan: plan, execTarget: helper, invocation: invocation,
+                                             transport: options.transport, client: client))
+            }
+        }
+        return workers
+    }
+
+    /// With one target tcpdump stops itself at --count; with several the merged total counts.
+    func perTargetCount(_ plans: [CapturePlan]) -> Int? { plans.count == 1 ? options.count : nil }
+
+    /// A running node helper: one kept by an earlier `--keep` run on that node, else a new one.
+    func nodeHelper(on node: String) throws(SessionError) -> ExecTarget {
+        let namespace = HelperLabels.namespace
+        if let kept = try? client.list(.pods(namespace), labelSelector: HelperLabels.managedSelector + ",\(HelperLabels.commandKey)=sniff").items
+            .first(where: { pod in
+                pod["spec"]?["nodeName"]?.stringValue == node && pod["status"]?["phase"]?.stringValue == "Running"
+                    && pod["metadata"]?["deletionTimestamp"] == nil
+                    && pod["spec"]?["containers"]?.arrayValue?.first?["image"]?.stringValue == options.image
+            }), let name = kept.metadataName {
+            log("sniff: node/\(node): reusing helper \(namespace)/\(name)")
+            session.adopt(namespace: namespace, name: name)
+            return ExecTarget(namespace: namespace, pod: name, container: "aksnet")
+        }
+        let name = HelperLabels.dnsLabel(["aksnet-sniff", String(node.prefix(40)), session.options.session])
+        _ = try session.createPod(DebugPods.nodeHelper(name: name, node: node, options: session.options))
+        log("sniff: node/\(node): waiting for helper \(namespace)/\(name)")
+        try session.waitRunning(namespace: namespace, pod: name, container: "aksnet", ephemeral: false, timeout: options.startTimeout)
+        return ExecTarget(namespace: namespace, pod: name, container: "aksnet")
+    }
+
+    /// tcpdump on the node: `-i any` for a node; for a pod, the device its IP routes through
+    /// (its veth, or the bridge) filtered to the pod's IP.
+    func nodeInvocation(for target: ResolvedTarget, helper: ExecTarget) throws(SniffError) -> TcpdumpInvocation {
+        var interface = options.interface ?? "any"
+        var filter = options.filterWords
+        if case .pod(_, _, _, let podIP, let hostNetwork) = target.kind, !hostNetwork, !podIP.isEmpty {
+            if options.interface == nil, let device = routeDevice(to: podIP, helper: helper) { interface = device }
+            filter = NodeFilter.forPod(ip: podIP, user: filter)
+        }
+        return TcpdumpInvocation(interface: interface, snaplen: options.snaplen, filter: filter, count: options.count,
+                                 nonPromiscuous: false)
+    }
+
+    func routeDevice(to ip: String, helper: ExecTarget) -> String? {
+        guard let result = client.quickExec(namespace: helper.namespace, pod: helper.pod, container: helper.container,
+                                            ["ip", "-o", "route", "get", ip]), result.code == 0 else { return nil }
+        return NodeFilter.device(fromRoute: result.stdout)
+    }
+
+    func finishSession(kept: Bool) {
+        let leftovers = session.cleanup()
+        for failure in leftovers { StandardStreams.writeError("warning: could not delete \(failure); run kubectl aksnet cleanup\n") }
+        if kept {
+            for pod in session.createdPods { log("sniff: kept helper \(pod.namespace)/\(pod.name) (--keep); kubectl aksnet cleanup removes it") }
+        }
+    }
+
+    // MARK: capture
+
+    enum Outcome { case finished, limit(String), signal(Int32), readerClosed, badStream(String) }
+
+    func capture(_ workers: [CaptureWorker], into sink: any CaptureSink) -> Outcome {
+        let group = DispatchGroup()
+        for worker in workers {
+            BackgroundThread.start(group: group) { worker.run(into: sink) }
+        }
+        let started = Monotonic.now
+        var status = StatusLine(isTerminal: StandardStreams.isTerminal(2))
+        let names = workers.map(\.plan.target.interfaceName)
+        var outcome = Outcome.finished
+        var announced = false
+        while group.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            let now = Monotonic.now
+            if !announced, workers.allSatisfy(\.isListening) {
+                announced = true
+                let transports = Set(workers.compactMap(\.usedTransport?.rawValue)).sorted().joined(separator: ", ")
+                log("sniff: capturing \(names.joined(separator: ", ")) over \(transports) (Ctrl-C to stop)")
+            }
+            sink.tick()
+            if StopSignal.isSet { outcome = .signal(StopSignal.received); break }
+            if let stop = sink.stopReason { outcome = Self.outcome(stop, workers); break }
+            if let duration = options.duration, now - started >= duration { outcome = .limit("--duration \(Durations.shortAge(duration))"); break }
+            if !options.quiet { status.update(StatusLine.render(names: names, counters: sink.counters, elapsed: now - started), now: now) }
+        }
+        status.end()
+        if case .finished = outcome, let stop = sink.stopReason { outcome = Self.outcome(stop, workers) }
+        for worker in workers where !worker.isFinished {
+            BackgroundThread.start { worker.requestStop() }
+        }
+        // Each worker ends within its stop grace; this bound is only a backstop.
+        _ = group.wait(timeout: .now() + .seconds(Int(CaptureWorker.stopGrace) + 5))
+        return outcome
+    }
+
+    static func outcome(_ stop: SinkStop, _ workers: [CaptureWorker]) -> Outcome {
+        switch stop {
+        case .count(let count): return .limit("--count \(count)")
+        case .maxSize(let bytes): return .limit("--max-size \(bytes)")
+        case .readerClosed: return .readerClosed
+        case .badStream(let index, let message):
+            let name = index < workers.count ? workers[index].plan.target.interfaceName : "target \(index)"
+            return .badStream("\(name): tcpdump's output is not a pcap stream (\(message))")
+        }
+    }
+
+    /// The summary (tcpdump's own counts per target) and the error, if a capture failed.
+    func report(_ workers: [CaptureWorker], sink: any CaptureSink, outcome: Outcome) throws(SniffError) {
+        switch outcome {
+        case .finished: break
+        case .limit(let what): log("sniff: stopped: \(what) reached")
+        case .signal(let number): log("sniff: stopped by \(StopSignal.name(number))")
+        case .readerClosed: log("sniff: stopped: the output was closed by its reader")
+        case .badStream(let message): throw SniffError.capture(message)
+        }
+        var failures: [String] = []
+        for worker in workers {
+            let report = worker.report
+            let name = worker.plan.target.interfaceName
+            if let received = report.received ?? report.captured {
+                log("sniff: \(name): \(report.captured ?? 0) packets captured, \(received) received by filter, \(report.dropped ?? 0) dropped by kernel")
+            }
+            if let error = worker.error {
+                failures.append("\(name): \(error.description)" + Self.said(report))
+            } else if let code = worker.exitCode, code != 0, code != 130 {
+                failures.append("tcpdump on \(name) failed (exit code \(code))" + Self.said(report))
+            }
+        }
+        if !failures.isEmpty { throw SniffError.capture(failures.joined(separator: "\n")) }
+    }
+
+    static func said(_ report: TcpdumpReport) -> String {
+        report.messages.isEmpty ? "" : ": " + report.messages.joined(separator: "; ")
+    }
+}
