@@ -26,6 +26,9 @@ import Testing
             """
         #expect(try k(["create", "-f", "-"], stdin: manifest).status == 0)
         #expect(try k(["wait", "--for=condition=Ready", "pod/nodeview", "--timeout=20s"]).status == 0)
+        // A second node pod on the same node finds the node root already prepared.
+        #expect(try k(["create", "-f", "-"], stdin: manifest.replacingOccurrences(of: #""name": "nodeview""#, with: #""name": "nodeview2""#)).status == 0)
+        #expect(try k(["wait", "--for=condition=Ready", "pod/nodeview2", "--timeout=20s"]).status == 0)
         let conflist = try k(["exec", "nodeview", "--", "cat", "/host/etc/cni/net.d/10-azure.conflist"])
         #expect(conflist.status == 0 && conflist.stdout.contains("azure-vnet"), "\(conflist)")
         let chrooted = try k(["exec", "nodeview", "--", "chroot", "/host", "sh", "-c", "cat /etc/hostname; ls /var/run"])

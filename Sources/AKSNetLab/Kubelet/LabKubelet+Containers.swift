@@ -121,7 +121,9 @@ extension LabKubelet {
             for folder in launch.mounts.nodeFolders {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             }
-            for link in launch.mounts.nodeLinks where !FileManager.default.fileExists(atPath: link.node) {
+            // lstat: the link is relative (usr/bin) and dangles outside the pod's mount namespace.
+            var info = stat()
+            for link in launch.mounts.nodeLinks where lstat(link.node, &info) != 0 {
                 let destination = try FileManager.default.destinationOfSymbolicLink(atPath: link.host)
                 try FileManager.default.createSymbolicLink(atPath: link.node, withDestinationPath: destination)
             }
