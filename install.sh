@@ -78,7 +78,27 @@ demo() {
     kubectl aksnet version --kubeconfig "$LAB_DIR/kubeconfig"
     log "kubectl --kubeconfig $LAB_DIR/kubeconfig get nodes -o wide"
     kubectl --kubeconfig "$LAB_DIR/kubeconfig" get nodes -o wide
+    demo_sniff || log "warning: the sniff demo did not finish (the lab is up; see above)"
     log "the lab keeps running; stop it with: kubectl-aksnet-lab down --dir $LAB_DIR"
+}
+
+# Two pods on different nodes ping each other while sniff captures both sides into one pcapng.
+demo_sniff() {
+    local k=(kubectl --kubeconfig "$LAB_DIR/kubeconfig") nodes
+    read -r -a nodes <<<"$("${k[@]}" get nodes -o jsonpath='{.items[*].metadata.name}')"
+    "${k[@]}" run demo-a --image=nicolaka/netshoot --overrides "{\"spec\":{\"nodeName\":\"${nodes[0]}\"}}" -- sleep 3600 >/dev/null
+    "${k[@]}" run demo-b --image=nicolaka/netshoot --overrides "{\"spec\":{\"nodeName\":\"${nodes[1]}\"}}" -- sleep 3600 >/dev/null
+    "${k[@]}" wait --for=condition=Ready pod/demo-a pod/demo-b --timeout=30s >/dev/null
+    local peer
+    peer=$("${k[@]}" get pod demo-b -o jsonpath='{.status.podIP}')
+    log "kubectl aksnet sniff pod/demo-a node/${nodes[1]} --duration 3s -o $LAB_DIR/demo.pcapng  (demo-a pings demo-b meanwhile)"
+    "${k[@]}" exec demo-a -- ping -c 6 -i 0.4 "$peer" >/dev/null 2>&1 &
+    local pinger=$!
+    kubectl aksnet sniff --kubeconfig "$LAB_DIR/kubeconfig" pod/demo-a "node/${nodes[1]}" -f icmp --duration 3s \
+        -o "$LAB_DIR/demo.pcapng" --quiet
+    wait "$pinger" || true
+    log "tshark -r $LAB_DIR/demo.pcapng (one interface per target)"
+    tshark -r "$LAB_DIR/demo.pcapng" -T fields -e frame.interface_name -e ip.src -e ip.dst -e icmp.type 2>/dev/null | head -8
 }
 
 run_tests() {
