@@ -187,6 +187,16 @@ public final class LabNetwork: @unchecked Sendable {
 
     // MARK: faults
 
+    /// The faults in force, with Kubernetes node names.
+    public var faults: [LabFault] { locked { state.faults } }
+
+    /// `fault` with its node as a Kubernetes node name (`node2` → `aks-…-vmss000001`).
+    public func canonicalName(_ fault: LabFault) throws -> LabFault {
+        lock.lock()
+        defer { lock.unlock() }
+        return try canonical(fault)
+    }
+
     public func apply(_ fault: LabFault) throws {
         lock.lock()
         defer { lock.unlock() }

@@ -30,8 +30,31 @@ public struct APIFaults: Codable, Equatable, Sendable {
     /// Unix time after which every bearer token of DIR/tokens gets 401 (client certificates still work).
     public var tokenExpiresAt: Double?
     public var streamDrop: StreamDrop?
+    /// Dataplane faults (`--break` specs such as `missing-route:node2`) the daemon keeps applied.
+    public var dataplane: [String]?
 
     public init() {}
+
+    /// True for a dataplane `--break` spec (`missing-route[:NODE]`, `policy-drop:POD`, …).
+    public static func isDataplaneSpec(_ spec: String) -> Bool {
+        LabFault.scenarios.contains(spec.split(separator: ":", maxSplits: 1).first.map(String.init) ?? spec)
+    }
+
+    /// Adds a dataplane fault (once).
+    public mutating func add(dataplane spec: String) {
+        var list = dataplane ?? []
+        if !list.contains(spec) { list.append(spec) }
+        dataplane = list
+    }
+
+    /// Removes the dataplane faults named by `name`: a scenario (all of its targets) or one whole spec.
+    /// False when none matched.
+    public mutating func clear(dataplane name: String) -> Bool {
+        let before = dataplane ?? []
+        let after = before.filter { $0 != name && !$0.hasPrefix(name + ":") && $0 != name.split(separator: ":").first.map(String.init) }
+        dataplane = after.isEmpty ? nil : after
+        return after.count != before.count
+    }
 
     public var isEmpty: Bool { self == APIFaults() }
 
@@ -106,6 +129,7 @@ public struct APIFaults: Codable, Equatable, Sendable {
             if let bytes = streamDrop.afterBytes { lines.append("stream-drop=\(bytes)") }
             if let seconds = streamDrop.afterSeconds { lines.append("stream-drop=\(Self.format(seconds))s") }
         }
+        lines += dataplane ?? []
         return lines
     }
 

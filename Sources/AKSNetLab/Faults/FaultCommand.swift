@@ -2,16 +2,20 @@ import ArgumentParser
 import Foundation
 import KubeModel
 
-/// `kubectl-aksnet-lab fault --dir DIR set|clear|list …`: the running lab's API faults, changed
-/// at once (the API server re-reads DIR/faults.json on the next request).
+/// `kubectl-aksnet-lab fault --dir DIR set|clear|list …`: the running lab's faults, changed at
+/// once: the API server re-reads DIR/faults.json on the next request, and the daemon applies or
+/// reverts the dataplane faults in it within a fraction of a second.
 struct FaultCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fault",
-        abstract: "Show or change the running lab's API faults.",
+        abstract: "Show or change the running lab's API and dataplane faults.",
         discussion: """
             set FAULT...    api-5xx=SHARE[:CODE]  api-429=SHARE[:RETRY_AFTER]  api-latency=DURATION
                             token-expire=DURATION|now  stream-drop=BYTES|DURATION
-            clear [NAME...] removes the named faults (all without names)
+                            missing-route[:NODE]  ip-forward-off[:NODE]  no-masquerade[:NODE]
+                            mtu-mismatch[:NODE[:MTU]]  policy-drop:POD  conntrack-full[:NODE]
+            clear [NAME...] removes the named faults (all without names); a dataplane scenario name
+                            clears it on every node, a whole spec (missing-route:node2) just that one
             list            prints the faults in force, one a line
             """)
 
@@ -25,15 +29,19 @@ struct FaultCommand: ParsableCommand {
             guard !items.isEmpty else { throw ValidationError("set needs at least one fault, e.g. api-5xx=0.2") }
             var scratch = APIFaults()
             for item in items {
+                if APIFaults.isDataplaneSpec(item) {
+                    do { _ = try LabFault.parse(item, defaultNode: "node1") } catch { throw ValidationError("\(error)") }
+                    continue
+                }
                 guard APIFaults.isAPISpec(item) else {
-                    throw ValidationError("\"\(item)\" is not an API fault (\(APIFaults.names.joined(separator: ", "))); dataplane faults are set with `up --break`")
+                    throw ValidationError("\"\(item)\" is not a fault (\((APIFaults.names + LabFault.scenarios).joined(separator: ", ")))")
                 }
                 do { try scratch.apply(item) } catch { throw ValidationError("\(error)") }
             }
         }
         if action == "clear" {
-            for item in items where !APIFaults.names.contains(item) {
-                throw ValidationError("unknown API fault \"\(item)\" (one of \(APIFaults.names.joined(separator: ", ")))")
+            for item in items where !APIFaults.names.contains(item) && !APIFaults.isDataplaneSpec(item) {
+                throw ValidationError("unknown fault \"\(item)\" (one of \((APIFaults.names + LabFault.scenarios).joined(separator: ", ")))")
             }
         }
         if action == "list", !items.isEmpty { throw ValidationError("list takes no arguments") }
@@ -49,17 +57,25 @@ struct FaultCommand: ParsableCommand {
         case "set":
             let now = Date().timeIntervalSince1970
             faults = try FaultFile.update(directory) { faults in
-                for item in items { try faults.apply(item, now: now) }
+                for item in items {
+                    if APIFaults.isDataplaneSpec(item) { faults.add(dataplane: item) } else { try faults.apply(item, now: now) }
+                }
             }
         case "clear":
             faults = try FaultFile.update(directory) { faults in
                 if items.isEmpty { faults = APIFaults() }
-                for item in items { try faults.clear(item) }
+                for item in items {
+                    if APIFaults.isDataplaneSpec(item) {
+                        guard faults.clear(dataplane: item) else { throw LabError("\(item) is not in force") }
+                    } else {
+                        try faults.clear(item)
+                    }
+                }
             }
         default:
             faults = try FaultFile.read(directory)
         }
         let lines = faults.describe()
-        StandardStreams.writeOutput(lines.isEmpty ? "no API faults\n" : lines.joined(separator: "\n") + "\n")
+        StandardStreams.writeOutput(lines.isEmpty ? "no faults\n" : lines.joined(separator: "\n") + "\n")
     }
 }

@@ -22,8 +22,10 @@ enum LabDaemon {
         var kubelet: LabKubelet?
         var services: ServiceController?
         var sshds: [LabProcess] = []
-        // Stop order: the API server, the service controller, the kubelet (its pods' processes), the nodes' sshd, then the network.
+        var faultKeeper: DataplaneFaultKeeper?
+        // Stop order: the fault keeper, the API server, the service controller, the kubelet (its pods' processes), the nodes' sshd, then the network.
         defer {
+            faultKeeper?.stop()
             if let server { blocking { await server.shutdown() } }
             services?.stop()
             kubelet?.stop()
@@ -47,6 +49,9 @@ enum LabDaemon {
         let podRuntime = LabKubelet(store: store, network: network, directory: directory.path, registry: config.registry)
         try podRuntime.start()
         kubelet = podRuntime
+        let keeper = DataplaneFaultKeeper(directory: directory, network: network)
+        keeper.start()
+        faultKeeper = keeper
         let serviceController = ServiceController(store: store, network: network)
         try serviceController.start()
         services = serviceController

@@ -73,6 +73,7 @@ struct UpCommand: ParsableCommand {
         // API faults (api-5xx, stream-drop…) live in DIR/faults.json, which `fault` changes later.
         var apiFaults = APIFaults()
         for fault in faults where APIFaults.isAPISpec(fault) { try apiFaults.apply(fault) }
+        for fault in faults where APIFaults.isDataplaneSpec(fault) { apiFaults.add(dataplane: fault) }
         try FaultFile.write(apiFaults, to: directory)
         for stale in [directory.readyFile, directory.portFile, directory.pidFile] { try? FileManager.default.removeItem(atPath: stale) }
 
