@@ -40,6 +40,14 @@ public struct TcpdumpInvocation: Equatable, Sendable {
 
     public static func stopCommand(pid: Int) -> [String] { ["kill", "-INT", String(pid)] }
 
+    /// `tcpdump -d`: compiles the filter for the interface and exits (non-zero, with tcpdump's
+    /// message, for a filter it rejects).
+    public var compileArgv: [String] {
+        var argv = ["tcpdump", "-d", "-i", interface]
+        if interface == "any" { argv += ["-y", "LINUX_SLL"] }
+        return filter.isEmpty ? argv : argv + ["--"] + filter
+    }
+
     /// tcpdump behind socat, for the port-forward transport: socat listens on 127.0.0.1:PORT in
     /// the helper's network namespace and, on the one connection, runs a constant script. Every
     /// value reaches that script through the environment (`env NAME=value` argv), and the script
