@@ -7,14 +7,10 @@ import Testing
 /// pod showing its output from now on (not a second copy of its command).
 @Suite(.serialized) struct AttachTests {
     @Test func kubectlRunAndAttachReachTheMainProcess() throws {
-        let kubectl = try #require(LabFixture.kubectlPath)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-lab-\(UUID().uuidString)").path
-        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "1"]).status == 0)
-        let kc = dir + "/kubeconfig"
-        func k(_ args: [String], stdin: String? = nil) throws -> ProcessResult {
-            try Shell.run(kubectl, ["--kubeconfig", kc] + args, stdin: stdin, timeout: 30)
-        }
+        let lab = try LabCluster()
+        defer { lab.down() }
+        let (kubectl, kc, dir) = (lab.kubectl, lab.kubeconfig, lab.dir)
+        func k(_ args: [String], stdin: String? = nil) throws -> ProcessResult { try lab.k(args, stdin: stdin) }
 
         let tty = try TtyScenario.run("\(kubectl) --kubeconfig \(kc) run -it --rm t --image=busybox --restart=Never -- sh",
                                       scratch: dir, tmux: Tmux("attach"))
@@ -28,9 +24,7 @@ import Testing
         #expect(piped.status == 0 && piped.stdout.contains("got-abc"), "\(piped)")
         #expect(piped.stderr.contains("err-abc"))
 
-        #expect(try k(["run", "ticker", "--image=busybox", "--", "sh", "-c",
-                       "i=0; while [ $i -lt 600 ]; do echo tick-$i; i=$((i+1)); sleep 0.1; done"]).status == 0)
-        #expect(try k(["wait", "--for=condition=Ready", "pod/ticker", "--timeout=20s"]).status == 0)
+        try lab.run("ticker", ["sh", "-c", "i=0; while [ $i -lt 600 ]; do echo tick-$i; i=$((i+1)); sleep 0.1; done"])
         usleep(1_500_000)
         let attach = try Background(kubectl, ["--kubeconfig", kc, "attach", "ticker"])
         defer { attach.stop() }

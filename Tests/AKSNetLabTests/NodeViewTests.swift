@@ -7,14 +7,10 @@ import Testing
 /// namespace; exec joins it; `chroot /host` runs the node's view; nothing shows outside.
 @Suite(.serialized) struct NodeViewTests {
     @Test func hostPathRootIsTheNodesRootInsideThePodOnly() throws {
-        let kubectl = try #require(LabFixture.kubectlPath)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-lab-\(UUID().uuidString)").path
         let hostExisted = FileManager.default.fileExists(atPath: "/host")
-        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "1", "--network-plugin", "azure"]).status == 0)
-        func k(_ args: [String], stdin: String? = nil) throws -> ProcessResult {
-            try Shell.run(kubectl, ["--kubeconfig", dir + "/kubeconfig"] + args, stdin: stdin, timeout: 30)
-        }
+        let lab = try LabCluster(["--nodes", "1", "--network-plugin", "azure"])
+        defer { lab.down() }
+        func k(_ args: [String], stdin: String? = nil) throws -> ProcessResult { try lab.k(args, stdin: stdin) }
         let node = try k(["get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"]).stdout
         let manifest = """
             {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "nodeview"},
@@ -36,7 +32,7 @@ import Testing
         #expect(chrooted.stdout.contains("azure-vnet.json"))
         let outside = (try? FileManager.default.contentsOfDirectory(atPath: "/host")) ?? []
         #expect(!outside.contains("etc"), "the bind mount must stay inside the pod's mount namespace")
-        #expect(try LifecycleTests.lab(["down", "--dir", dir]).status == 0)
+        #expect(try LifecycleTests.lab(["down", "--dir", lab.dir]).status == 0)
         #expect(FileManager.default.fileExists(atPath: "/host") == hostExisted, "down removes the mount point it made")
     }
 }

@@ -15,18 +15,10 @@ import Testing
     }()
 
     @Test func execMatchesKubectlExec() throws {
-        let kubectl = try #require(LabFixture.kubectlPath)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-lab-\(UUID().uuidString)").path
-        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "2"]).status == 0)
-        let kc = ["--kubeconfig", dir + "/kubeconfig"]
-        #expect(try Shell.run(kubectl, kc + ["run", "p", "--image=busybox", "--", "sleep", "3600"]).status == 0)
-        var phase = ""
-        for _ in 0..<100 where phase != "Running" {
-            phase = try Shell.run(kubectl, kc + ["get", "pod", "p", "-o", "jsonpath={.status.phase}"]).stdout
-            if phase != "Running" { usleep(100_000) }
-        }
-        #expect(phase == "Running")
+        let lab = try LabCluster(["--nodes", "2"])
+        defer { lab.down() }
+        let (kubectl, kc) = (lab.kubectl, lab.kc)
+        try lab.run("p")
         let commands: [(args: [String], stdin: String?)] = [
             (["echo", "hello"], nil),
             (["sh", "-c", "echo out; echo err >&2; exit 7"], nil),
@@ -49,17 +41,10 @@ import Testing
 
     /// An interactive `exec -it` on a lab pod through tmux: the size follows the pane, Ctrl-D leaves, the terminal is restored.
     @Test func ttyExecOnTheLabThroughTmux() throws {
-        let kubectl = try #require(LabFixture.kubectlPath)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-lab-\(UUID().uuidString)").path
-        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "1"]).status == 0)
-        let kubeconfig = dir + "/kubeconfig"
-        #expect(try Shell.run(kubectl, ["--kubeconfig", kubeconfig, "run", "t", "--image=busybox", "--", "sleep", "3600"]).status == 0)
-        var phase = ""
-        for _ in 0..<100 where phase != "Running" {
-            phase = try Shell.run(kubectl, ["--kubeconfig", kubeconfig, "get", "pod", "t", "-o", "jsonpath={.status.phase}"]).stdout
-            if phase != "Running" { usleep(100_000) }
-        }
+        let lab = try LabCluster()
+        defer { lab.down() }
+        let (kubeconfig, dir) = (lab.kubeconfig, lab.dir)
+        try lab.run("t")
         let tty = try TtyScenario.run("\(Self.plugin) exec --kubeconfig \(kubeconfig) -it t -- sh", scratch: dir, tmux: Tmux("labtty"))
         #expect(tty.first.contains("24 80"), "screen: \(tty.first)")
         #expect(tty.resized.contains("30 100"), "screen after resize: \(tty.resized)")
@@ -69,20 +54,13 @@ import Testing
 
     /// `kubectl aksnet port-forward` to an HTTP server in a lab pod: 256 MiB byte-exact, and 4 connections at once.
     @Test func portForwardOnTheLabIsByteExact() throws {
-        let kubectl = try #require(LabFixture.kubectlPath)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-lab-\(UUID().uuidString)").path
-        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "1"]).status == 0)
-        let site = dir + "/site"
+        let lab = try LabCluster()
+        defer { lab.down() }
+        let kc = lab.kc
+        let site = lab.dir + "/site"
         try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)
         #expect(try Shell.run("/bin/sh", ["-c", "head -c 268435456 /dev/urandom > '\(site)/big'; head -c 33554432 /dev/urandom > '\(site)/small'"]).status == 0)
-        let kc = ["--kubeconfig", dir + "/kubeconfig"]
-        #expect(try Shell.run(kubectl, kc + ["run", "web", "--image=python", "--", "python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", site]).status == 0)
-        var phase = ""
-        for _ in 0..<100 where phase != "Running" {
-            phase = try Shell.run(kubectl, kc + ["get", "pod", "web", "-o", "jsonpath={.status.phase}"]).stdout
-            if phase != "Running" { usleep(100_000) }
-        }
+        try lab.run("web", image: "python", ["python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", site])
         usleep(500_000)  // http.server binding
         let forward = try Background(Self.plugin, ["port-forward"] + kc + ["web", "0:8000"])
         defer { forward.stop() }
@@ -107,13 +85,10 @@ import Testing
     /// Backpressure end to end: a reader taking ~4 MB/s slows the producer in the pod to about
     /// its pace (what is produced stays within the buffers of the way), and our RSS stays flat.
     @Test func slowReaderSlowsThePodAndMemoryStaysFlat() throws {
-        let kubectl = try #require(LabFixture.kubectlPath)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-lab-\(UUID().uuidString)").path
-        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "1"]).status == 0)
-        let kc = dir + "/kubeconfig"
-        #expect(try Shell.run(kubectl, ["--kubeconfig", kc, "run", "p", "--image=busybox", "--", "sleep", "3600"]).status == 0)
-        #expect(try Shell.run(kubectl, ["--kubeconfig", kc, "wait", "--for=condition=Ready", "pod/p", "--timeout=20s"]).status == 0)
+        let lab = try LabCluster()
+        defer { lab.down() }
+        let (kc, dir) = (lab.kubeconfig, lab.dir)
+        try lab.run("p")
         let progress = dir + "/produced-mib"
         // 1 MiB at a time, counting; stops by itself after 1 GiB.
         let producer = "i=0; while [ $i -lt 1024 ]; do head -c 1048576 /dev/zero || exit 0; i=$((i+1)); echo $i > \(progress); done"

@@ -16,11 +16,10 @@ import Testing
     }
 
     @Test func privateImagesPullWithTheSecretAndGeneratorsWork() throws {
-        let kubectl = try #require(LabFixture.kubectlPath)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-lab-\(UUID().uuidString)").path
-        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "1", "--images", "alpine,nicolaka/netshoot"]).status == 0)
-        func k(_ args: [String]) throws -> ProcessResult { try Shell.run(kubectl, ["--kubeconfig", dir + "/kubeconfig"] + args, timeout: 30) }
+        let lab = try LabCluster(["--nodes", "1", "--images", "alpine,nicolaka/netshoot"])
+        defer { lab.down() }
+        let dir = lab.dir
+        func k(_ args: [String]) throws -> ProcessResult { try lab.k(args) }
 
         // kubectl's generators send protobuf bodies.
         for generator in [["create", "namespace", "team"], ["create", "configmap", "cm", "--from-literal=a=b"],

@@ -60,19 +60,14 @@ import Testing
     /// `kubectl expose` a pod on one node, curl the ClusterIP from a pod on the other,
     /// see the Endpoints, delete the backend, and the ClusterIP stops answering.
     @Test func exposedPodIsReachableThroughItsClusterIP() throws {
-        let kubectl = try #require(LabFixture.kubectlPath)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-lab-\(UUID().uuidString)").path
-        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "2"]).status == 0)
-        let kc = ["--kubeconfig", dir + "/kubeconfig"]
-        func k(_ args: [String]) throws -> ProcessResult { try Shell.run(kubectl, kc + args, timeout: 30) }
-        let nodes = try k(["get", "nodes", "-o", "jsonpath={.items[*].metadata.name}"]).stdout.split(separator: " ").map(String.init)
+        let lab = try LabCluster(["--nodes", "2"])
+        defer { lab.down() }
+        func k(_ args: [String]) throws -> ProcessResult { try lab.k(args) }
+        let nodes = try lab.nodes()
         try #require(nodes.count == 2)
-        #expect(try k(["run", "web", "--image=python", "--labels=app=web", "--overrides",
-                       #"{"spec":{"nodeName":"\#(nodes[0])"}}"#, "--", "python3", "-m", "http.server", "8080"]).status == 0)
-        #expect(try k(["run", "client", "--image=busybox", "--overrides",
-                       #"{"spec":{"nodeName":"\#(nodes[1])"}}"#, "--", "sleep", "3600"]).status == 0)
-        #expect(try k(["wait", "--for=condition=Ready", "pod/web", "pod/client", "--timeout=20s"]).status == 0)
+        try lab.run("web", image: "python", node: nodes[0], ["python3", "-m", "http.server", "8080"])
+        #expect(try k(["label", "pod", "web", "app=web"]).status == 0)
+        try lab.run("client", node: nodes[1])
         let exposed = try k(["expose", "pod", "web", "--port", "80", "--target-port", "8080"])
         #expect(exposed.status == 0, "\(exposed)")
         let clusterIP = try k(["get", "svc", "web", "-o", "jsonpath={.spec.clusterIP}"]).stdout

@@ -6,18 +6,14 @@ import Testing
 /// works, breaks within a second of `set missing-route:node2`, and works again after `clear`.
 @Suite(.serialized) struct DataplaneFaultsAtRunTimeTests {
     @Test func missingRouteOnAndOff() throws {
-        let kubectl = try #require(LabFixture.kubectlPath)
-        let dir = FaultsOnLabTests.newLabDir()
-        defer { _ = try? LifecycleTests.lab(["down", "--dir", dir]); try? FileManager.default.removeItem(atPath: dir) }
-        #expect(try LifecycleTests.lab(["up", "--dir", dir, "--nodes", "2"]).status == 0)
-        let kc = ["--kubeconfig", dir + "/kubeconfig"]
-        func k(_ args: [String]) throws -> ProcessResult { try Shell.run(kubectl, kc + args, timeout: 30) }
-        let nodes = try k(["get", "nodes", "-o", "jsonpath={.items[*].metadata.name}"]).stdout.split(separator: " ").map(String.init)
+        let lab = try LabCluster(["--nodes", "2"])
+        defer { lab.down() }
+        let dir = lab.dir
+        func k(_ args: [String]) throws -> ProcessResult { try lab.k(args) }
+        let nodes = try lab.nodes()
         try #require(nodes.count == 2)
-        for (pod, node) in [("a", nodes[0]), ("b", nodes[1])] {
-            #expect(try k(["run", pod, "--image=busybox", "--overrides", #"{"spec":{"nodeName":"\#(node)"}}"#, "--", "sleep", "3600"]).status == 0)
-        }
-        #expect(try k(["wait", "--for=condition=Ready", "pod/a", "pod/b", "--timeout=20s"]).status == 0)
+        try lab.run("a", node: nodes[0])
+        try lab.run("b", node: nodes[1])
         let peer = try k(["get", "pod", "b", "-o", "jsonpath={.status.podIP}"]).stdout
         func ping() throws -> Bool { try k(["exec", "a", "--", "ping", "-c", "1", "-W", "1", peer]).status == 0 }
         func eventually(_ wanted: Bool) throws -> Bool {
