@@ -40,7 +40,7 @@ let package = Package(
         ]),
         .executableTarget(name: "kubectl-aksnet-lab", dependencies: ["AKSNetLab"]),
         // Process running for every test target (no Foundation.Process: it hung on CI).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["KubeModel"], path: "Tests/TestSupport"),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
         .testTarget(name: "KubeWireTests", dependencies: ["TestSupport", "KubeWire", "KubeModel"]),
         .testTarget(name: "KubeConfigTests", dependencies: ["TestSupport", "KubeConfig", "KubeModel"], exclude: ["Fixtures"]),

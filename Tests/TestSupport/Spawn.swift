@@ -3,10 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KubeModel
 
-/// posix_spawn for tests, without Foundation.Process: its `waitUntilExit` hung for good
-/// on CI (a lost SIGCHLD), and its children inherit the calling thread's blocked signals.
-/// Children here start with an empty mask, default dispositions, in their own process group.
+/// Spawning for tests, without Foundation.Process: its `waitUntilExit` hung for good on CI
+/// (a lost SIGCHLD), and its children inherit the calling thread's blocked signals. Children
+/// start through KubeModel's `CleanSpawn` (empty mask, default dispositions, own process group).
 public enum Spawn {
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -15,44 +16,16 @@ public enum Spawn {
     /// Starts `path` with 0, 1, 2 taken from `stdio`; returns its PID (also its process group).
     static func start(_ path: String, _ arguments: [String], environment: [String: String]?, cwd: String?,
                       stdio: (Int32, Int32, Int32)) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdio.0, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdio.1, 1)
-        posix_spawn_file_actions_adddup2(&actions, stdio.2, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
         // glibc's addchdir_np is not visible to Swift: a working folder goes through sh, as argv.
         let argv = cwd.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, path] + arguments } ?? [path] + arguments
         let program = cwd == nil ? path : "/bin/sh"
-        let envp: [String] = environment.map { $0.map { "\($0.key)=\($0.value)" } } ?? currentEnvironment()
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        var cEnv: [UnsafeMutablePointer<CChar>?] = envp.map { strdup($0) } + [nil]
-        defer { for pointer in cArgs + cEnv { free(pointer) } }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, program, &actions, &attributes, &cArgs, &cEnv)
-        guard status == 0 else { throw Failure(description: "spawn \(path): \(String(cString: strerror(status)))") }
-        return pid
-    }
-
-    static func currentEnvironment() -> [String] {
-        var result: [String] = []
-        var cursor = environ
-        while let entry = cursor.pointee {
-            result.append(String(cString: entry))
-            cursor += 1
+        let envp = environment.map { $0.map { "\($0.key)=\($0.value)" } }
+        let pid: pid_t
+        switch CleanSpawn.spawn(path: program, argv: argv, environment: envp, stdio: stdio) {
+        case .success(let child): pid = child
+        case .failure(let failure): throw Failure(description: "spawn \(path): \(failure)")
         }
-        return result
+        return pid
     }
 
     /// A pipe whose ends are closed on exec; the child gets its end through dup2 only.

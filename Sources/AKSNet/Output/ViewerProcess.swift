@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KubeModel
 
 /// `--wireshark`: Wireshark (`-k -i -`) when there is a display, else tshark (`-l -r -`), reading
 /// the live capture on its stdin. Spawned with an empty signal mask and default dispositions.
@@ -40,30 +41,15 @@ final class ViewerProcess: @unchecked Sendable {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw SniffError.output("pipe: \(String(cString: strerror(errno)))") }
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signo in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, signo) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
-        let result = posix_spawn(&pid, path, &actions, &attributes, cArgs, environ)
+        // In our process group: the viewer is ended by closing its stdin, as a terminal user expects.
+        let spawned = CleanSpawn.spawn(path: path, argv: argv, stdio: (fds[0], -1, -1), newProcessGroup: false)
         Glibc.close(fds[0])
-        guard result == 0 else {
+        let pid: pid_t
+        switch spawned {
+        case .success(let child): pid = child
+        case .failure(let failure):
             Glibc.close(fds[1])
-            throw SniffError.output("cannot start \(path): \(String(cString: strerror(result)))")
+            throw SniffError.output("cannot start \(path): \(failure)")
         }
         return ViewerProcess(pid: pid, stdinFD: fds[1], name: argv[0])
     }

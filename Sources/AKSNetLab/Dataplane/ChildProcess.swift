@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KubeModel
 
 /// posix_spawn with a clean signal state. Foundation.Process passes on the calling
 /// thread's signal mask, and test runners and event-loop threads block most signals,
@@ -19,52 +20,12 @@ enum ChildProcess {
         }
     }
 
-    struct SpawnErrno: Error { let code: Int32 }
+    typealias SpawnErrno = CleanSpawn.Failure
 
-    /// The one posix_spawn of the lab: empty signal mask, default dispositions, and either
-    /// the given descriptors as 0, 1, 2 in a new process group, or (`ttyPath`) a new session
-    /// whose controlling terminal is that pty slave (opened after setsid, so it becomes the ctty).
-    /// `environment` nil passes ours on.
+    /// The lab's spawns go through the suite's one clean spawn (KubeModel's `CleanSpawn`).
     static func spawnClean(path: String, argv: [String], environment: [String]?, stdio: (Int32, Int32, Int32),
                            ttyPath: String?) -> Result<pid_t, SpawnErrno> {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if let ttyPath {
-            posix_spawn_file_actions_addopen(&actions, 0, ttyPath, O_RDWR, 0)
-            posix_spawn_file_actions_adddup2(&actions, 0, 1)
-            posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        } else {
-            posix_spawn_file_actions_adddup2(&actions, stdio.0, 0)
-            posix_spawn_file_actions_adddup2(&actions, stdio.1, 1)
-            posix_spawn_file_actions_adddup2(&actions, stdio.2, 2)
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
-        if ttyPath != nil {
-            flags |= 0x80  // POSIX_SPAWN_SETSID (glibc ≥ 2.26)
-        } else {
-            posix_spawnattr_setpgroup(&attributes, 0)
-            flags |= POSIX_SPAWN_SETPGROUP
-        }
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        var cEnv: [UnsafeMutablePointer<CChar>?] = (environment ?? []).map { strdup($0) } + [nil]
-        defer { for pointer in cArgs + cEnv { free(pointer) } }
-        var pid: pid_t = 0
-        let status = environment == nil
-            ? posix_spawn(&pid, path, &actions, &attributes, &cArgs, environ)
-            : posix_spawn(&pid, path, &actions, &attributes, &cArgs, &cEnv)
-        return status == 0 ? .success(pid) : .failure(SpawnErrno(code: status))
+        CleanSpawn.spawn(path: path, argv: argv, environment: environment, stdio: stdio, ttyPath: ttyPath)
     }
 
     /// A pipe whose ends are closed on exec (the child gets copies through dup2 only).

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KubeModel
 
 /// Runs a program with argv (never through a shell) and collects its stdout.
 public enum ProcessRunner {
@@ -38,38 +39,20 @@ public enum ProcessRunner {
         guard makePipe(&outPipe), !captureStderr || makePipe(&errPipe) else {
             throw .spawnFailed(executable, Files.errorText(errno))
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if !inheritStdin { posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) }
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_addclose(&actions, outPipe[0])
-        posix_spawn_file_actions_addclose(&actions, outPipe[1])
-        if captureStderr {
-            posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-            posix_spawn_file_actions_addclose(&actions, errPipe[0])
-            posix_spawn_file_actions_addclose(&actions, errPipe[1])
-        }
-        // Children start with no blocked signals and default SIGPIPE, whatever
-        // thread we are on (worker threads block signals; we ignore SIGPIPE).
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = [resolved] + arguments
+        let stdin = inheritStdin ? -1 : open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer { if stdin >= 0 { close(stdin) } }
         let envp = environment.map { "\($0.key)=\($0.value)" }
+        // Same process group: a plugin's prompt must still reach the terminal.
+        let spawned = CleanSpawn.spawn(path: resolved, argv: [resolved] + arguments, environment: envp,
+                                       stdio: (stdin, outPipe[1], captureStderr ? errPipe[1] : -1), newProcessGroup: false)
+        let status: Int32
         var pid: pid_t = 0
-        let status = withCStrings(argv) { cArgv in
-            withCStrings(envp) { cEnv in
-                posix_spawn(&pid, resolved, &actions, &attributes, cArgv, cEnv)
-            }
+        switch spawned {
+        case .success(let child):
+            pid = child
+            status = 0
+        case .failure(let failure):
+            status = failure.code
         }
         close(outPipe[1])
         if captureStderr { close(errPipe[1]) }
@@ -108,12 +91,5 @@ public enum ProcessRunner {
             if out.count > 16 << 20 { break }
         }
         return out
-    }
-
-    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-        pointers.append(nil)
-        defer { for p in pointers { free(p) } }
-        return body(pointers)
     }
 }
