@@ -30,6 +30,11 @@ import Testing
         let chrooted = try k(["exec", "nodeview", "--", "chroot", "/host", "sh", "-c", "cat /etc/hostname; ls /var/run"])
         #expect(chrooted.stdout.hasPrefix(node + "\n"), "\(chrooted)")
         #expect(chrooted.stdout.contains("azure-vnet.json"))
+        // exec starts in the container's working directory, as a runtime's exec does.
+        let workdir = #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "wd"}, "spec": {"containers": [{"name": "c", "image": "busybox", "command": ["sleep", "3600"], "workingDir": "/tmp"}]}}"#
+        #expect(try k(["create", "-f", "-"], stdin: workdir).status == 0)
+        #expect(try k(["wait", "--for=condition=Ready", "pod/wd", "--timeout=20s"]).status == 0)
+        #expect(try k(["exec", "wd", "--", "pwd"]).stdout == "/tmp\n")
         let outside = (try? FileManager.default.contentsOfDirectory(atPath: "/host")) ?? []
         #expect(!outside.contains("etc"), "the bind mount must stay inside the pod's mount namespace")
         #expect(try LifecycleTests.lab(["down", "--dir", lab.dir]).status == 0)

@@ -56,11 +56,12 @@ final class ExecSession: StreamSession, @unchecked Sendable {
         spawnTimer?.cancel()
         spawnTimer = nil
         guard child == nil, !finished, let loop, let link else { return }
-        // Like a runtime's exec: into the container's mount namespace (its hostPath mounts) and the
-        // pod's network namespace; by name only when the main process is not known.
+        // Like a runtime's exec: into the container's mount namespace (its hostPath mounts), the
+        // pod's network namespace and the container's working directory; by netns name only when
+        // the main process is not known.
         let pid = plan.containerPID
         let argv = pid > 0 && access("/proc/\(pid)/ns/mnt", F_OK) == 0
-            ? ["nsenter", "--target", "\(pid)", "--mount", "--net", "--"] + plan.argv
+            ? ["nsenter", "--target", "\(pid)", "--mount", "--net", "--wd", "--"] + plan.argv
             : ["ip", "netns", "exec", plan.sandbox.netns] + plan.argv
         // The runtime's check: the command must exist (in the pod's view of the host's files).
         let found = StreamChild.lookup(plan.argv[0])
