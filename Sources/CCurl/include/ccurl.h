@@ -27,5 +27,7 @@ CURLcode ccurl_getinfo_double(CURL *h, CURLINFO info, double *out);
 /// Bits of curl_version_info_data the client reports.
 const char *ccurl_version_string(void);
 int ccurl_has_feature(int feature_bit);
+/* OpenSSL read-ahead (one recv per ~256 KiB instead of two per TLS record); a no-op on other TLS backends. */
+CURLcode ccurl_enable_tls_read_ahead(CURL *h);
 
 #endif

@@ -97,17 +97,32 @@ extension KubeClient {
             if let wake = io.wakeFD { fds.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
             // Always try the socket first: TLS may hold decrypted bytes poll cannot see.
             guard let messages = try ws.poll() else { break }
-            for message in messages {
-                guard case .binary(let payload) = message, let frame = ExecChannelCodec.decode(payload) else { continue }
-                switch frame {
-                case .stdout(let data):
-                    if let sink = io.stdoutSink { try deliver(data, to: sink) } else { try writeAll(io.stdoutFD, data) }
-                case .stderr(let data):
-                    if let sink = io.stderrSink { try deliver(data, to: sink) } else { try writeAll(io.stderrFD, data) }
-                case .status(let data): outcome = ExecOutcome.parse(data)
-                default: break
+            // Consecutive output of one channel goes out in one write (a poll can hold many frames).
+            var batch: [UInt8] = []
+            var batchChannel: ExecChannel?
+            func flush() throws(KubeError) {
+                guard let channel = batchChannel, !batch.isEmpty else { return }
+                if channel == .stdout {
+                    if let sink = io.stdoutSink { try deliver(batch, to: sink) } else { try writeAll(io.stdoutFD, batch) }
+                } else {
+                    if let sink = io.stderrSink { try deliver(batch, to: sink) } else { try writeAll(io.stderrFD, batch) }
                 }
+                batch.removeAll(keepingCapacity: true)
             }
+            for message in messages {
+                guard case .binary(let payload) = message, let first = payload.first else { continue }
+                let channel: ExecChannel? = first == ExecChannel.stdout.rawValue ? .stdout : first == ExecChannel.stderr.rawValue ? .stderr : nil
+                if let channel {
+                    if channel != batchChannel { try flush() }
+                    batchChannel = channel
+                    batch.append(contentsOf: payload[1...])
+                    continue
+                }
+                guard let frame = ExecChannelCodec.decode(payload) else { continue }
+                try flush()
+                if case .status(let data) = frame { outcome = ExecOutcome.parse(data) }
+            }
+            try flush()
             if outcome != nil || !messages.isEmpty { continue }
             if io.isCancelled() { throw KubeError(kind: .cancelled, message: "exec cancelled", server: config.server) }
             let ready = Glibc.poll(&fds, nfds_t(fds.count), 500)
