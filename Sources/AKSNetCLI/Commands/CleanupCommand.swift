@@ -8,7 +8,7 @@ import KubeModel
 struct CleanupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cleanup",
-        abstract: "Delete helper pods aksnet commands left behind (label app.kubernetes.io/managed-by=kubectl-aksnet).")
+        abstract: "Delete helper pods aksnet commands left behind (label app.kubernetes.io/managed-by=kubectl-aksnet), and end their ephemeral containers still running (those cannot be deleted).")
 
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Every namespace (default: the current one and aksnet-system).")
     var allNamespaces = false
@@ -35,10 +35,13 @@ struct CleanupCommand: ParsableCommand {
             if client.config.namespace != HelperLabels.namespace { namespaces?.append(HelperLabels.namespace) }
         }
         let found: [Cleanup.Leftover]
+        let ephemeral: [Cleanup.RunningEphemeral]
+        let olderThanSeconds = olderThan.flatMap(Durations.parse)
         do {
-            found = try cleanup.find(namespaces: namespaces, olderThan: olderThan.flatMap(Durations.parse), now: WallClock.now)
+            found = try cleanup.find(namespaces: namespaces, olderThan: olderThanSeconds, now: WallClock.now)
+            ephemeral = try cleanup.findEphemeral(namespaces: namespaces, olderThan: olderThanSeconds, now: WallClock.now)
         } catch { throw CommandFailure(error.description) }
-        if found.isEmpty {
+        if found.isEmpty && ephemeral.isEmpty {
             StandardStreams.writeError("No aksnet helpers found.\n")
             return
         }
@@ -54,6 +57,21 @@ struct CleanupCommand: ParsableCommand {
                 StandardStreams.writeOutput("pod/\(leftover.name) in \(leftover.namespace) deleted\(age)\n")
             } catch {
                 StandardStreams.writeError("error: pod/\(leftover.name) in \(leftover.namespace): \(error.description)\n")
+                failed = true
+            }
+        }
+        for entry in ephemeral {
+            let age = entry.age.map { " (age \(Durations.shortAge($0)))" } ?? ""
+            let what = "ephemeral container \(entry.container) of pod/\(entry.pod) in \(entry.namespace)"
+            if dryRun {
+                StandardStreams.writeOutput("\(what) would be stopped\(age) (dry run)\n")
+                continue
+            }
+            do {
+                try cleanup.stop(entry)
+                StandardStreams.writeOutput("\(what) stopped\(age)\n")
+            } catch {
+                StandardStreams.writeError("error: \(what): \(error.description)\n")
                 failed = true
             }
         }
