@@ -79,6 +79,7 @@ import Testing
         try clearErrors(lab, windowsNode: String(windows.split(separator: " ").first ?? ""), linuxNode: linux[0])
         try cleanupRemovesLeftovers(lab, node: linux[1])
         try cleanupEndsTheEphemeralContainerOfAKilledSniff(lab)
+        try aDroppedStreamLeavesAValidFileAndNoHelper(lab, node: linux[1], peer: ipB)
     }
 
     /// The pod side (ephemeral container) and the node side (node mode) of one ICMP flow.
@@ -260,5 +261,20 @@ import Testing
             if running { usleep(100_000) }
         }
         #expect(!running, "cleanup ended it")
+    }
+
+    /// The API server cuts the streams (the lab's `stream-drop` fault): sniff says which stream
+    /// was cut, exits 1, and leaves a pcapng tshark reads, with the packets that arrived, and no helper.
+    func aDroppedStreamLeavesAValidFileAndNoHelper(_ lab: Lab, node: String, peer: String) throws {
+        let traffic = try Background(Self.plugin, ["exec"] + lab.kc + ["a", "--", "ping", "-c", "100", "-i", "0.05", "-s", "1000", peer])
+        defer { _ = traffic.stop() }
+        #expect(try LifecycleTests.lab(["fault", "--dir", lab.dir, "set", "stream-drop=64Ki"]).status == 0)
+        defer { _ = try? LifecycleTests.lab(["fault", "--dir", lab.dir, "clear"]) }
+        let file = lab.dir + "/dropped.pcapng"
+        let cut = try lab.sniff(["a", "node/\(node)", "-o", file], timeout: 60)
+        #expect(cut.status == 1 && cut.stderr.contains("was cut after"), "\(cut)")
+        let read = try Self.tshark(file)
+        #expect(read.status == 0 && !read.stdout.isEmpty, "a cut capture is still a valid file: \(read)")
+        #expect(try lab.managedPods().isEmpty, "the cut left helpers")
     }
 }
