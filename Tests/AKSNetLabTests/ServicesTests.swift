@@ -94,4 +94,31 @@ import Testing
         let after = try k(["exec", "client", "--", "curl", "-s", "-o", "/dev/null", "--max-time", "2", "http://\(clusterIP)/"])
         #expect(after.status != 0, "no backend, no answer: \(after)")
     }
+
+    /// On a dual-stack lab a PreferDualStack service gets an IPv6 cluster IP too, and both
+    /// answer from a pod on the other node (ip6tables rules like kube-proxy's IPv6 side).
+    @Test func dualStackServiceAnswersOnBothClusterIPs() throws {
+        let lab = try LabCluster(["--nodes", "2", "--ip-family", "dual"])
+        defer { lab.down() }
+        func k(_ args: [String], stdin: String? = nil) throws -> ProcessResult { try lab.k(args, stdin: stdin) }
+        let nodes = try lab.nodes()
+        try #require(nodes.count == 2)
+        try lab.run("web", image: "python", node: nodes[0], ["python3", "-m", "http.server", "8080", "--bind", "::"])
+        #expect(try k(["label", "pod", "web", "app=web"]).status == 0)
+        try lab.run("client", node: nodes[1])
+        let service = #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"spec":{"ipFamilyPolicy":"PreferDualStack","selector":{"app":"web"},"ports":[{"port":80,"targetPort":8080}]}}"#
+        #expect(try k(["create", "-f", "-"], stdin: service).status == 0)
+        let ips = try k(["get", "svc", "web", "-o", "jsonpath={.spec.clusterIPs[*]} {.spec.ipFamilies[*]}"]).stdout.split(separator: " ").map(String.init)
+        try #require(ips.count == 4, "\(ips)")
+        #expect(ips[0].hasPrefix("10.0.") && ips[1].hasPrefix("fd12:3456:789a:1::") && ips[2] == "IPv4" && ips[3] == "IPv6")
+        for url in ["http://\(ips[0])/", "http://[\(ips[1])]/"] {
+            var code = ""
+            for _ in 0..<50 where code != "200" {
+                code = try k(["exec", "client", "--", "curl", "-g", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", url]).stdout
+                if code != "200" { usleep(100_000) }
+            }
+            #expect(code == "200", "\(url) from the other node")
+        }
+        #expect(KubeProxyRules.probabilityText(1.0 / 3) == "0.33333333333")
+    }
 }

@@ -9,6 +9,8 @@ public final class LabNetwork: @unchecked Sendable {
     public let stateFile: String
     private var state: LabNetworkState
     private let lock = NSLock()
+    private var services6: [ServiceSpec6] = []
+    private var baseNAT6Installed = false
 
     private init(plan: LabAddressPlan, state: LabNetworkState, stateFile: String) {
         self.plan = plan
@@ -165,6 +167,22 @@ public final class LabNetwork: @unchecked Sendable {
         guard !removed.isEmpty else { throw LabNetworkError.unknownService("\(namespace)/\(name)") }
         state.services.removeAll { $0.namespace == namespace && $0.name == name }
         try syncServices(removed: removed)
+    }
+
+    /// Replaces every IPv6 service at once (dual-stack labs). Kept in memory only: the rules
+    /// live in the node namespaces, which `down` removes whole.
+    public func setServices6(_ services: [ServiceSpec6]) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard plan.nodes.allSatisfy({ $0.ipv6 != nil }) else { return }
+        if !baseNAT6Installed {
+            for node in plan.nodes { try Netns.iptablesRestore(node.netns, KubeProxyRules.baseNAT6, ipv6: true) }
+            baseNAT6Installed = true
+        }
+        let removed = services6.filter { old in !services.contains { $0.key == old.key && $0.protocol == old.protocol } }
+        services6 = services
+        let rules = KubeProxyRules.services6(services, removed: removed)
+        for node in plan.nodes { try Netns.iptablesRestore(node.netns, rules, ipv6: true) }
     }
 
     /// Replaces every service at once (the service controller's view of the API objects).

@@ -42,6 +42,7 @@ enum LabDaemon {
             sshds = ssh.start(nodes: network.nodes, log: log)
         }
         let store = LabStore()
+        if config.ipFamily == "dual" { store.enableDualStackServices() }
         try registerObjects(store: store, network: network, config: config)
         for fault in config.faults {
             try network.apply(try LabFault.parse(fault, defaultNode: network.nodes.first?.name ?? ""))

@@ -12,6 +12,7 @@ public final class ServiceController: @unchecked Sendable {
     private var subscriptions: [StoreSubscription] = []
     private var pending = false
     private var applied: [ServiceSpec]?
+    private var applied6: [ServiceSpec6]?
     private var written: [String: String] = [:]  // "plural/ns/name" → the object we wrote, serialized
 
     public init(store: LabStore, network: LabNetwork) {
@@ -63,6 +64,15 @@ public final class ServiceController: @unchecked Sendable {
                 applied = specs
             } catch {
                 StandardStreams.writeError("services: cannot program kube-proxy rules: \(error)\n")
+            }
+        }
+        let specs6 = ServiceEndpoints.specs6(services: services, pods: pods)
+        if specs6 != applied6 {
+            do {
+                try network.setServices6(specs6)
+                applied6 = specs6
+            } catch {
+                StandardStreams.writeError("services: cannot program IPv6 kube-proxy rules: \(error)\n")
             }
         }
         var seen: Set<String> = []

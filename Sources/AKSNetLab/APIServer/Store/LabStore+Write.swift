@@ -34,7 +34,8 @@ extension LabStore {
             metadata.set("resourceVersion", .string(String(revision)))
             metadata.set("creationTimestamp", .string(RFC3339.format(LabClock.now())))
             object.set("metadata", Self.orderedMetadata(metadata))
-            ObjectDefaults.apply(resource, to: &object, clusterIP: allocateClusterIP)
+            let v6: (() -> String)? = dualStack ? { self.allocateClusterIPv6() } : nil
+            ObjectDefaults.apply(resource, to: &object, clusterIP: { self.allocateClusterIP() }, clusterIPv6: v6)
             objects[resource, default: [:]][key] = object
             publish(StoreEvent(kind: .added, resource: resource, object: object, previous: nil, resourceVersion: revision))
             return object

@@ -22,6 +22,9 @@ public final class LabStore: @unchecked Sendable {
     var subscribers: [Int: Subscriber] = [:]
     var nextSubscriberID = 1
     var nextClusterIP = 100
+    var nextClusterIPv6 = 0x100
+    /// Dual-stack services (`--ip-family dual`): PreferDualStack/RequireDualStack get an IPv6 too.
+    var dualStack = false
     var podTerminationHook: (@Sendable (JSONValue) -> Void)?
 
     /// Container output the lab kubelet records; `pods/log` reads it.
@@ -126,6 +129,16 @@ public final class LabStore: @unchecked Sendable {
             return StoreEvent(kind: .deleted, resource: event.resource, object: event.object, previous: event.previous,
                               resourceVersion: event.resourceVersion)
         }
+    }
+
+    /// Turns on IPv6 cluster IPs (from AKS's default fd12:3456:789a:1::/108) for dual-stack services.
+    public func enableDualStackServices() {
+        lock.withLock { dualStack = true }
+    }
+
+    func allocateClusterIPv6() -> String {
+        nextClusterIPv6 += 1
+        return "fd12:3456:789a:1::" + String(nextClusterIPv6, radix: 16)
     }
 
     func allocateClusterIP() -> String {

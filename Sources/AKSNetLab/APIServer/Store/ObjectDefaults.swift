@@ -2,14 +2,15 @@ import KubeModel
 
 /// What the API server fills in on create, per resource (a small part of real defaulting).
 enum ObjectDefaults {
-    static func apply(_ resource: ResourceType, to object: inout JSONValue, clusterIP: () -> String) {
+    static func apply(_ resource: ResourceType, to object: inout JSONValue, clusterIP: () -> String,
+                      clusterIPv6: (() -> String)? = nil) {
         switch resource {
         case .pods: pod(&object)
         case .namespaces:
             object.set(path: ["metadata", "labels", "kubernetes.io/metadata.name"], .string(object.name))
             if object["spec"] == nil { object.set("spec", ["finalizers": ["kubernetes"]]) }
             object.set("status", ["phase": "Active"])
-        case .services: service(&object, clusterIP: clusterIP)
+        case .services: service(&object, clusterIP: clusterIP, clusterIPv6: clusterIPv6)
         case .deployments, .daemonSets, .replicaSets:
             object.set(path: ["metadata", "generation"], .int(1))
         default: break
@@ -66,14 +67,23 @@ enum ObjectDefaults {
         return hasAny ? "Burstable" : "BestEffort"
     }
 
-    static func service(_ object: inout JSONValue, clusterIP: () -> String) {
+    /// `clusterIPv6` is set on a dual-stack lab: PreferDualStack and RequireDualStack services
+    /// then get an IPv6 cluster IP after the IPv4 one, as on a dual-stack AKS cluster.
+    static func service(_ object: inout JSONValue, clusterIP: () -> String, clusterIPv6: (() -> String)? = nil) {
         var spec = object["spec"] ?? .object(JSONObject())
         if spec["type"] == nil { spec.set("type", "ClusterIP") }
         if spec["sessionAffinity"] == nil { spec.set("sessionAffinity", "None") }
+        let policy = spec["ipFamilyPolicy"]?.stringValue ?? "SingleStack"
+        let dual = clusterIPv6 != nil && (policy == "PreferDualStack" || policy == "RequireDualStack")
         if spec["clusterIP"] == nil || spec["clusterIP"]?.stringValue == "" {
             let ip = clusterIP()
             spec.set("clusterIP", .string(ip))
-            spec.set("clusterIPs", [.string(ip)])
+            if dual, let v6 = clusterIPv6?() {
+                spec.set("clusterIPs", [.string(ip), .string(v6)])
+                spec.set("ipFamilies", ["IPv4", "IPv6"])
+            } else {
+                spec.set("clusterIPs", [.string(ip)])
+            }
         } else if spec["clusterIPs"] == nil, let ip = spec["clusterIP"] {
             spec.set("clusterIPs", [ip])
         }
