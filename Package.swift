@@ -18,6 +18,8 @@ let package = Package(
     targets: [
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CYAML", linkerSettings: [.linkedLibrary("yaml")]),
+        // zlib for the lab's SPDY/3.1 (kubectl port-forward's tunnelled SPDY); the plugin does not use it.
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "KubeModel"),
         .target(name: "KubeWire", dependencies: ["KubeModel"]),
         .target(name: "KubeConfig", dependencies: ["KubeModel", "CYAML"]),
@@ -30,7 +32,7 @@ let package = Package(
         ]),
         .executableTarget(name: "kubectl-aksnet", dependencies: ["AKSNetCLI"]),
         .target(name: "AKSNetLab", dependencies: [
-            "KubeModel", "KubeWire",
+            "KubeModel", "KubeWire", "CZlib",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

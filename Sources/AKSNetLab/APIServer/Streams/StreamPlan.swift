@@ -51,7 +51,8 @@ enum StreamRoute {
     /// exec/attach, best first; below v4 (and with no subprotocol) channel 3 carries plain text.
     static let execProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io",
                                 "channel.k8s.io"]
-    static let portForwardProtocols = ["v4.channel.k8s.io"]
+    static let spdyTunnelProtocol = "SPDY/3.1+portforward.k8s.io"
+    static let portForwardProtocols = ["v4.channel.k8s.io", spdyTunnelProtocol]
 
     static func plan(store: LabStore, request: APIRequest, namespace: String, name: String, subresource: String,
                      sandboxes: SandboxRegistry) throws -> APIResponse {
@@ -61,7 +62,9 @@ enum StreamRoute {
 
         if kind == .portForward {
             let raw = request.query["ports"] ?? []
-            guard !raw.isEmpty else { return .text(.badRequest, "query parameter \"port\" is required\n") }
+            // kubectl 1.31+ tunnels SPDY through the WebSocket: ports come in each stream's headers.
+            let tunnelled = (request.headers["Sec-WebSocket-Protocol"].first ?? "").contains(spdyTunnelProtocol)
+            guard !raw.isEmpty || tunnelled else { return .text(.badRequest, "query parameter \"port\" is required\n") }
             var ports: [UInt16] = []
             for value in raw {
                 for piece in value.split(separator: ",", omittingEmptySubsequences: false) {

@@ -56,6 +56,7 @@ final class StreamUpgrader: HTTPServerProtocolUpgrader, @unchecked Sendable {
         self.plan = nil
         let session: any StreamSession
         switch plan.kind {
+        case .portForward where plan.subprotocol == StreamRoute.spdyTunnelProtocol: session = SPDYPortForwardSession(plan: plan)
         case .portForward: session = PortForwardSession(plan: plan)
         case .attach: session = AttachSession(plan: plan)
         case .exec: session = ExecSession(plan: plan)

@@ -143,6 +143,13 @@ final class WebSocketStreamHandler: ChannelInboundHandler, RemovableChannelHandl
         return write(WebSocketFrame(opcode: .binary, payload: payload))
     }
 
+    /// A binary message of raw bytes (the SPDY tunnel: no channel byte).
+    @discardableResult
+    func sendRaw(_ data: [UInt8]) -> EventLoopFuture<Void>? {
+        guard !closeSent, !gone else { return nil }
+        return write(WebSocketFrame(opcode: .binary, payload: data))
+    }
+
     /// Our close frame (`nil` code: an empty close); the connection ends when the client
     /// answers, or after `closeWait`.
     func sendClose(code: UInt16? = 1000) {

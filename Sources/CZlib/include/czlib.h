@@ -1,0 +1,18 @@
+#ifndef CZLIB_H
+#define CZLIB_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* zlib streams with a preset dictionary, as SPDY/3 header blocks use them: one inflater for
+ * everything a peer sends, one deflater for everything we send (each block sync-flushed). */
+typedef struct czlib_stream czlib_stream;
+
+czlib_stream *czlib_inflater_new(const uint8_t *dictionary, size_t dictionary_length);
+czlib_stream *czlib_deflater_new(const uint8_t *dictionary, size_t dictionary_length);
+void czlib_free(czlib_stream *stream);
+
+/* Feeds `input`; writes what comes out into `output` (at most `capacity` bytes) and sets
+ * `produced`. Returns 0, or -1 on a zlib error or when the output does not fit. */
+int czlib_inflate(czlib_stream *stream, const uint8_t *input, size_t length, uint8_t *output, size_t capacity, size_t *produced);
+int czlib_deflate_sync(czlib_stream *stream, const uint8_t *input, size_t length, uint8_t *output, size_t capacity, size_t *produced);
+#endif
