@@ -13,11 +13,13 @@ struct SniffCommand: ParsableCommand {
         abstract: "Capture packets on pods or nodes with tcpdump, streamed live to a file, stdout or Wireshark.",
         discussion: """
         TARGET is POD, pod/NAME, node/NAME or deploy/NAME; -l SELECTOR adds the matching running pods.
-        --mode auto uses an ephemeral container in the pod's network namespace (no image change, no
-        added capability) and a hostNetwork helper in aksnet-system for nodes and for pods whose
-        namespace enforces PodSecurity restricted. Helpers are deleted on exit, Ctrl-C and SIGTERM.
+
+        --mode auto uses an ephemeral container in the pod's network namespace (no image change, \
+        no added capability) and a hostNetwork helper in aksnet-system for nodes and for pods \
+        whose namespace enforces PodSecurity restricted. Helpers are deleted on exit, Ctrl-C and SIGTERM.
+
         Examples:
-          kubectl aksnet sniff web-0 -f 'port 80' -o web.pcap
+          kubectl aksnet sniff web-0 -f 'port 80' -o web.pcapng
           kubectl aksnet sniff node/aks-nodepool1-0 -o - | tshark -r -
         """)
 
