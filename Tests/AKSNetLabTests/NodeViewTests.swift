@@ -1,6 +1,7 @@
 import TestSupport
 import Foundation
 import Testing
+@testable import AKSNetLab
 
 /// A node-mode helper pod as sniff, jump and inspect make them: hostNetwork, privileged, the
 /// node's `/` at /host. In the lab that is a real bind mount in the container's own mount
@@ -36,14 +37,13 @@ import Testing
         #expect(try k(["exec", "wd", "--", "pwd"]).stdout == "/tmp\n")
         let outside = (try? FileManager.default.contentsOfDirectory(atPath: "/host")) ?? []
         #expect(!outside.contains("etc"), "the bind mount must stay inside the pod's mount namespace")
-        let record = lab.dir + "/host-mountpoints"
-        let made = (try? String(contentsOfFile: record, encoding: .utf8)) ?? ""
+        let registry = { (try? String(contentsOfFile: HostMountPoints.registry, encoding: .utf8)) ?? "" }
+        #expect(registry().contains("/host\t\(lab.dir)"), "the lab records its use of /host")
         #expect(try LifecycleTests.lab(["down", "--dir", lab.dir]).status == 0)
-        // Other labs of the run may use /host at the same time: check this lab's own record.
-        #expect(!FileManager.default.fileExists(atPath: record), "down processed the mount points it made")
-        if made.contains("/host\n") {
-            #expect(((try? FileManager.default.contentsOfDirectory(atPath: "/host")) ?? []).isEmpty,
-                    "nothing of the node shows at /host outside the pods")
-        }
+        // Other labs of the run may use /host at the same time: /host goes with its last user.
+        #expect(!registry().contains("\t\(lab.dir)\n"), "down dropped this lab's uses")
+        // /host is gone unless another lab (of the parallel run) uses it now.
+        #expect(!FileManager.default.fileExists(atPath: "/host") || registry().contains("/host\t"),
+                "the lab made /host and nobody uses it any more: it is gone")
     }
 }
