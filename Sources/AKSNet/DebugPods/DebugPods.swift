@@ -76,7 +76,8 @@ public enum DebugPods {
     }
 
     /// The ephemeral container's process: it logs its PID (so the session can end it after the
-    /// capture: an ephemeral container cannot be deleted) and sleeps out the deadline.
+    /// capture: an ephemeral container cannot be deleted) and sleeps out the deadline. The script
+    /// is constant; its only value, `$0`, is the deadline in seconds, a number we make.
     public static func ephemeralCommand(_ seconds: Int) -> [String] {
         ["sh", "-c", "echo \(pidLogPrefix)$$; exec sleep \"$0\"", String(max(1, seconds))]
     }

@@ -37,32 +37,54 @@ public enum KubeProxyRules {
 
     /// The whole KUBE-SERVICES tree for `services`, deleting the chains of `removed`.
     public static func services(_ services: [ServiceSpec], removed: [ServiceSpec] = []) -> String {
+        render(services.map(portRules), removed: removed.map(portRules))
+    }
+
+    static func portRules(_ service: ServiceSpec) -> PortRules {
+        PortRules(key: service.key, proto: service.protocol.rawValue, destination: "\(service.clusterIP)/32", port: service.port,
+                  chain: serviceChain(service),
+                  endpoints: service.endpoints.map { ("\($0.ip)/32", "\($0.ip):\($0.port)", endpointChain(service, $0)) })
+    }
+
+    /// One service port as rules, whatever the address family: its match, its chains, its DNAT targets.
+    struct PortRules {
+        var key: String
+        var proto: String
+        var destination: String
+        var port: Int
+        var chain: String
+        var endpoints: [(source: String, target: String, chain: String)]
+        var chains: [String] { [chain] + endpoints.map(\.chain) }
+    }
+
+    /// kube-proxy's KUBE-SERVICES → KUBE-SVC-… → KUBE-SEP-… tree (iptables-restore text, either family).
+    static func render(_ ports: [PortRules], removed: [PortRules]) -> String {
         var declarations = ["*nat", ":KUBE-SERVICES - [0:0]"]
         var rules: [String] = []
-        for service in services {
-            let svc = serviceChain(service)
+        for service in ports {
+            let svc = service.chain
             declarations.append(":\(svc) - [0:0]")
-            let proto = service.protocol.rawValue
-            rules.append("-A KUBE-SERVICES -d \(service.clusterIP)/32 -p \(proto) -m comment --comment \"\(service.key) cluster IP\" -m \(proto) --dport \(service.port) -j \(svc)")
+            let proto = service.proto
+            rules.append("-A KUBE-SERVICES -d \(service.destination) -p \(proto) -m comment --comment \"\(service.key) cluster IP\" -m \(proto) --dport \(service.port) -j \(svc)")
             let count = service.endpoints.count
             for (i, endpoint) in service.endpoints.enumerated() {
-                let sep = endpointChain(service, endpoint)
+                let sep = endpoint.chain
                 declarations.append(":\(sep) - [0:0]")
-                let target = "\(endpoint.ip):\(endpoint.port)"
+                let target = endpoint.target
                 if i < count - 1 {
-                    let probability = String(format: "%.11f", 1.0 / Double(count - i))
+                    let probability = probabilityText(1.0 / Double(count - i))
                     rules.append("-A \(svc) -m comment --comment \"\(service.key) -> \(target)\" -m statistic --mode random --probability \(probability) -j \(sep)")
                 } else {
                     rules.append("-A \(svc) -m comment --comment \"\(service.key) -> \(target)\" -j \(sep)")
                 }
-                rules.append("-A \(sep) -s \(endpoint.ip)/32 -m comment --comment \"\(service.key)\" -j KUBE-MARK-MASQ")
+                rules.append("-A \(sep) -s \(endpoint.source) -m comment --comment \"\(service.key)\" -j KUBE-MARK-MASQ")
                 rules.append("-A \(sep) -p \(proto) -m comment --comment \"\(service.key)\" -m \(proto) -j DNAT --to-destination \(target)")
             }
         }
         var deletions: [String] = []
-        let kept = Set(services.flatMap(chains(of:)))
+        let kept = Set(ports.flatMap(\.chains))
         for service in removed {
-            for chain in chains(of: service) where !kept.contains(chain) {
+            for chain in service.chains where !kept.contains(chain) {
                 declarations.append(":\(chain) - [0:0]")
                 deletions.append("-X \(chain)")
             }
@@ -70,9 +92,8 @@ public enum KubeProxyRules {
         return (declarations + rules + deletions + ["COMMIT"]).joined(separator: "\n") + "\n"
     }
 
-    static func chains(of service: ServiceSpec) -> [String] {
-        [serviceChain(service)] + service.endpoints.map { endpointChain(service, $0) }
-    }
+    /// kube-proxy's `%.11f`.
+    static func probabilityText(_ value: Double) -> String { String(format: "%.11f", value) }
 
     /// `KUBE-SVC-` + 16 base32 characters of a hash of the service port name and protocol.
     public static func serviceChain(_ service: ServiceSpec) -> String {

@@ -45,56 +45,15 @@ extension KubeProxyRules {
 
     /// The whole IPv6 KUBE-SERVICES tree for `services`, deleting the chains of `removed`.
     public static func services6(_ services: [ServiceSpec6], removed: [ServiceSpec6] = []) -> String {
-        var declarations = ["*nat", ":KUBE-SERVICES - [0:0]"]
-        var rules: [String] = []
-        for service in services {
-            let svc = serviceChain6(service)
-            declarations.append(":\(svc) - [0:0]")
-            let proto = service.protocol.rawValue
-            rules.append("-A KUBE-SERVICES -d \(service.clusterIP)/128 -p \(proto) -m comment --comment \"\(service.key) cluster IP\" -m \(proto) --dport \(service.port) -j \(svc)")
-            let count = service.endpoints.count
-            for (i, endpoint) in service.endpoints.enumerated() {
-                let sep = endpointChain6(service, endpoint)
-                declarations.append(":\(sep) - [0:0]")
-                let target = "[\(endpoint.ip)]:\(endpoint.port)"
-                if i < count - 1 {
-                    let probability = probabilityText(1.0 / Double(count - i))
-                    rules.append("-A \(svc) -m comment --comment \"\(service.key) -> \(target)\" -m statistic --mode random --probability \(probability) -j \(sep)")
-                } else {
-                    rules.append("-A \(svc) -m comment --comment \"\(service.key) -> \(target)\" -j \(sep)")
-                }
-                rules.append("-A \(sep) -s \(endpoint.ip)/128 -m comment --comment \"\(service.key)\" -j KUBE-MARK-MASQ")
-                rules.append("-A \(sep) -p \(proto) -m comment --comment \"\(service.key)\" -m \(proto) -j DNAT --to-destination \(target)")
-            }
-        }
-        let kept = Set(services.flatMap(chains6(of:)))
-        var deletions: [String] = []
-        for service in removed {
-            for chain in chains6(of: service) where !kept.contains(chain) {
-                declarations.append(":\(chain) - [0:0]")
-                deletions.append("-X \(chain)")
-            }
-        }
-        return (declarations + rules + deletions + ["COMMIT"]).joined(separator: "\n") + "\n"
+        render(services.map(portRules6), removed: removed.map(portRules6))
     }
 
-    static func chains6(of service: ServiceSpec6) -> [String] {
-        [serviceChain6(service)] + service.endpoints.map { endpointChain6(service, $0) }
-    }
-
-    static func serviceChain6(_ service: ServiceSpec6) -> String {
-        "KUBE-SVC-" + hashName("IPv6" + service.key + service.protocol.rawValue)
-    }
-
-    static func endpointChain6(_ service: ServiceSpec6, _ endpoint: (ip: String, port: Int)) -> String {
-        "KUBE-SEP-" + hashName("IPv6" + service.key + service.protocol.rawValue + "[\(endpoint.ip)]:\(endpoint.port)")
-    }
-
-    /// `%.11f` without Foundation's String(format:).
-    static func probabilityText(_ value: Double) -> String {
-        let scaled = Int((value * 100_000_000_000).rounded())
-        let whole = scaled / 100_000_000_000
-        let fraction = String(scaled % 100_000_000_000)
-        return "\(whole)." + String(repeating: "0", count: 11 - fraction.count) + fraction
+    static func portRules6(_ service: ServiceSpec6) -> PortRules {
+        PortRules(key: service.key, proto: service.protocol.rawValue, destination: "\(service.clusterIP)/128", port: service.port,
+                  chain: "KUBE-SVC-" + hashName("IPv6" + service.key + service.protocol.rawValue),
+                  endpoints: service.endpoints.map { endpoint in
+                      ("\(endpoint.ip)/128", "[\(endpoint.ip)]:\(endpoint.port)",
+                       "KUBE-SEP-" + hashName("IPv6" + service.key + service.protocol.rawValue + "[\(endpoint.ip)]:\(endpoint.port)"))
+                  })
     }
 }

@@ -74,7 +74,8 @@ struct HostPathMounts: Equatable {
     }
 
     /// The argv that makes the binds in a new private mount namespace and execs the rest;
-    /// empty when there is nothing to mount. Paths travel as arguments, never in the script.
+    /// empty when there is nothing to mount. Paths travel as arguments, never in the script (the
+    /// script is constant; a mountPath is absolute, so it can never be the `--` that ends the list).
     var argvPrefix: [String] {
         guard !binds.isEmpty else { return [] }
         let script = #"while [ "$1" != "--" ]; do mount --bind "$1" "$2" || exit 126; "#

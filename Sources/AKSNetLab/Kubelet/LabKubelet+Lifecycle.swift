@@ -135,6 +135,13 @@ extension LabKubelet {
     func settle(_ pod: KubeletPod) {
         guard !pod.terminal else { return }
         pod.terminal = true
+        tearDown(pod)
+        forgetSandbox(pod.key)
+        writeStatus(pod)
+    }
+
+    /// Kills what still runs of the pod, takes the last of its logs and removes its network.
+    func tearDown(_ pod: KubeletPod) {
         for process in pod.liveProcesses {
             ProcessGroup.signal(process, SIGKILL)
             process.stop(grace: 0)
@@ -144,7 +151,5 @@ extension LabKubelet {
             finishLog(pod, container)
         }
         removeNetwork(pod)
-        forgetSandbox(pod.key)
-        writeStatus(pod)
     }
 }

@@ -80,17 +80,7 @@ public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
             }
             let deadline = Date().addingTimeInterval(2)
             while Date() < deadline, all.contains(where: { !$0.liveProcesses.isEmpty }) { usleep(20_000) }
-            for pod in all {
-                for process in pod.liveProcesses {
-                    ProcessGroup.signal(process, SIGKILL)
-                    process.stop(grace: 0)
-                }
-                for container in pod.allContainers {
-                    tailLog(pod, container)
-                    finishLog(pod, container)
-                }
-                removeNetwork(pod)
-            }
+            for pod in all { tearDown(pod) }
             pods = [:]
             unscheduled = [:]
             HostMountPoints.removeAll(directory: directory)

@@ -28,9 +28,6 @@ public final class ContainerIO: @unchecked Sendable, Equatable {
 
     public static func == (a: ContainerIO, b: ContainerIO) -> Bool { a === b }
 
-    public var acceptsInput: Bool { lock.withLock { input >= 0 } }
-    public var hasEnded: Bool { lock.withLock { ended } }
-
     /// Follows the output from now on; `end` runs once when the process has gone (at once if it has).
     public func subscribe(output: @escaping Output, end: @escaping End) -> Int? {
         let id: Int? = lock.withLock {

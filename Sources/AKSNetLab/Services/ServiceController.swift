@@ -35,13 +35,6 @@ public final class ServiceController: @unchecked Sendable {
         }
     }
 
-    /// Waits until every change seen so far is applied (tests).
-    func settle() {
-        queue.sync {}
-        Thread.sleep(forTimeInterval: 0.1)
-        queue.sync {}
-    }
-
     private func schedule() {
         queue.async { [self] in
             guard !pending else { return }

@@ -14,29 +14,41 @@ enum ServiceEndpoints {
     /// The kube-proxy view of `services`: one ServiceSpec per TCP/UDP port of each service with
     /// a cluster IP in the lab's service CIDR and a selector; endpoints are the ready pods.
     static func specs(services: [JSONValue], pods: [JSONValue]) -> [ServiceSpec] {
-        var specs: [ServiceSpec] = []
-        for service in services {
-            guard let clusterIP = clusterIP(of: service), let selector = selector(of: service) else { continue }
-            let namespace = service.metadataNamespace ?? "default"
-            let backends = pods.filter { $0.metadataNamespace == namespace && ready($0) && matches(selector, $0) }
-            for port in service["spec"]?["ports"]?.arrayValue ?? [] {
-                guard let number = port["port"]?.intValue, let proto = serviceProtocol(port) else { continue }
-                let endpoints = backends.compactMap { pod -> ServiceEndpoint? in
-                    guard let ip = podIPv4(pod), let target = targetPort(port, in: pod) else { return nil }
-                    return ServiceEndpoint(ip: ip, port: target)
-                }
-                specs.append(ServiceSpec(namespace: namespace, name: service.metadataName ?? "", clusterIP: clusterIP,
-                                         port: Int(number), protocol: proto, endpoints: endpoints.sorted { ($0.ip, $0.port) < ($1.ip, $1.port) }))
+        services.flatMap { service -> [ServiceSpec] in
+            guard let clusterIP = clusterIP(of: service), let backends = backends(of: service, in: pods) else { return [] }
+            return ports(of: service, backends: backends, address: podIPv4).map { port in
+                ServiceSpec(namespace: service.metadataNamespace ?? "default", name: service.metadataName ?? "", clusterIP: clusterIP,
+                            port: port.number, protocol: port.proto,
+                            endpoints: port.endpoints.map { ServiceEndpoint(ip: $0.address, port: $0.port) }
+                                .sorted { ($0.ip, $0.port) < ($1.ip, $1.port) })
             }
         }
-        return specs
+    }
+
+    /// The ready pods of the service's namespace its selector matches; nil without a selector.
+    static func backends(of service: JSONValue, in pods: [JSONValue]) -> [JSONValue]? {
+        guard let selector = selector(of: service) else { return nil }
+        let namespace = service.metadataNamespace ?? "default"
+        return pods.filter { $0.metadataNamespace == namespace && ready($0) && matches(selector, $0) }
+    }
+
+    /// Each TCP/UDP port of the service with its backends' `address` and resolved target port.
+    static func ports<Address>(of service: JSONValue, backends: [JSONValue], address: (JSONValue) -> Address?)
+        -> [(number: Int, proto: ServiceProtocol, endpoints: [(address: Address, port: Int)])] {
+        (service["spec"]?["ports"]?.arrayValue ?? []).compactMap { port in
+            guard let number = port["port"]?.intValue, let proto = serviceProtocol(port) else { return nil }
+            let endpoints = backends.compactMap { pod -> (address: Address, port: Int)? in
+                guard let ip = address(pod), let target = targetPort(port, in: pod) else { return nil }
+                return (ip, target)
+            }
+            return (Int(number), proto, endpoints)
+        }
     }
 
     /// The v1 Endpoints object the endpoints controller keeps for a selector service (nil for others).
     static func endpointsObject(service: JSONValue, pods: [JSONValue]) -> JSONValue? {
-        guard selector(of: service) != nil, let name = service.metadataName else { return nil }
+        guard let name = service.metadataName, let backends = backends(of: service, in: pods) else { return nil }
         let namespace = service.metadataNamespace ?? "default"
-        let backends = pods.filter { $0.metadataNamespace == namespace && ready($0) && matches(selector(of: service) ?? [:], $0) }
         var subsets: [JSONValue] = []
         // One subset per distinct port list (pods with different named ports split, as upstream does).
         var groups: [String: (ports: [JSONValue], addresses: [JSONValue])] = [:]

@@ -4,9 +4,8 @@ extension ServiceEndpoints {
     /// The IPv4 EndpointSlice the EndpointSlice controller keeps for a selector service: what
     /// `kubectl describe service` reads (by the `kubernetes.io/service-name` label).
     static func sliceObject(service: JSONValue, pods: [JSONValue]) -> JSONValue? {
-        guard let selector = selector(of: service), let name = service.metadataName else { return nil }
+        guard let name = service.metadataName, let backends = backends(of: service, in: pods) else { return nil }
         let namespace = service.metadataNamespace ?? "default"
-        let backends = pods.filter { $0.metadataNamespace == namespace && ready($0) && matches(selector, $0) }
         var endpoints: [JSONValue] = []
         for pod in backends {
             guard let ip = podIPv4(pod) else { continue }

@@ -49,29 +49,19 @@ final class PortForwardSession: StreamSession, @unchecked Sendable {
     }
 
     private func connect(_ port: Port, loop: any EventLoop) {
-        let argv = ["ip", "netns", "exec", plan.sandbox.netns, "socat", "-b", "262144", "STDIO", "TCP:127.0.0.1:\(port.port)"]
-        var closeInParent: [Int32] = []
-        defer { for fd in closeInParent { close(fd) } }
         do {
-            let stdin = try StreamFD.pipe(), stdout = try StreamFD.pipe(), stderr = try StreamFD.pipe()
-            closeInParent += [stdin.read, stdout.write, stderr.write]
-            do {
-                port.child = try StreamChild.spawn(argv, environment: ["PATH=\(StreamChild.path)"], stdin: stdin.read,
-                                                   stdout: stdout.write, stderr: stderr.write)
-            } catch {
-                for fd in [stdin.write, stdout.read, stderr.read] { close(fd) }
-                throw error
-            }
+            let relay = try SocatRelay.start(netns: plan.sandbox.netns, port: port.port)
+            port.child = relay.child
             let index = port.index
-            port.input = InputPump(fd: stdin.write, name: "pf-in-\(port.port)") { [self] in
+            port.input = InputPump(fd: relay.stdin, name: "pf-in-\(port.port)") { [self] in
                 loop.execute { [self] in resume(index) }
             }
             port.openReaders = 2
-            FDReader.start(fd: stdout.read, name: "pf-out-\(port.port)", loop: loop, credit: credit,
+            FDReader.start(fd: relay.stdout, name: "pf-out-\(port.port)", loop: loop, credit: credit,
                            deliver: { [self] chunk in link?.send(channel: UInt8(2 * index), chunk) },
                            finished: { [self] in readerDone(port) })
             // The relay's complaints (connection refused…), kept for the error channel.
-            FDReader.start(fd: stderr.read, name: "pf-err-\(port.port)", loop: loop, credit: OutputCredit(),
+            FDReader.start(fd: relay.stderr, name: "pf-err-\(port.port)", loop: loop, credit: OutputCredit(),
                            deliver: { chunk in
                                if port.errorText.count < 4096 { port.errorText += chunk }
                                return nil

@@ -8,8 +8,7 @@ import NIOCore
 /// (`SPDY/3.1+portforward.k8s.io`, raw SPDY bytes in binary messages). Each forwarded
 /// connection is a pair of streams the client opens with headers `streamtype: error|data`,
 /// `port`, `requestid`; the data stream is relayed to 127.0.0.1:PORT in the pod's network
-/// namespace by `ip netns exec NS socat STDIO TCP:…` (the API server has no route to pods),
-/// a failure is text on the error stream. Every method runs on the event loop.
+/// namespace through a `SocatRelay`, a failure is text on the error stream. Every method runs on the event loop.
 final class SPDYPortForwardSession: StreamSession, @unchecked Sendable {
     final class Relay: @unchecked Sendable {
         let requestID: String
@@ -92,27 +91,18 @@ final class SPDYPortForwardSession: StreamSession, @unchecked Sendable {
 
     private func connect(_ relay: Relay) {
         guard let loop, let dataStream = relay.dataStream, let errorStream = relay.errorStream else { return }
-        let argv = ["ip", "netns", "exec", plan.sandbox.netns, "socat", "-b", "262144", "STDIO", "TCP:127.0.0.1:\(relay.port)"]
         do {
-            let stdin = try StreamFD.pipe(), stdout = try StreamFD.pipe(), stderr = try StreamFD.pipe()
-            do {
-                relay.child = try StreamChild.spawn(argv, environment: ["PATH=\(StreamChild.path)"], stdin: stdin.read,
-                                                    stdout: stdout.write, stderr: stderr.write)
-            } catch {
-                for fd in [stdin.read, stdin.write, stdout.read, stdout.write, stderr.read, stderr.write] { close(fd) }
-                throw error
-            }
-            close(stdin.read)
-            close(stdout.write)
-            close(stderr.write)
-            relay.stdin = stdin.write
+            let socat = try SocatRelay.start(netns: plan.sandbox.netns, port: relay.port)
+            relay.child = socat.child
+            relay.stdin = socat.stdin
+            let stdout = socat.stdout, stderr = socat.stderr
             let pod = "\(plan.namespace)/\(plan.pod)"
             let sandbox = plan.sandbox
             let thread = Thread { [self] in
                 // Output to the client; each chunk waits for its write (a slow client slows socat).
                 var buffer = [UInt8](repeating: 0, count: 64 << 10)
                 while true {
-                    let n = read(stdout.read, &buffer, buffer.count)
+                    let n = read(stdout, &buffer, buffer.count)
                     if n < 0 && errno == EINTR { continue }
                     if n <= 0 { break }
                     let frame = SPDYFrame.data(streamID: dataStream, flags: 0, payload: Array(buffer[0..<n])).encoded
@@ -122,15 +112,15 @@ final class SPDYPortForwardSession: StreamSession, @unchecked Sendable {
                     }
                     written.wait()
                 }
-                close(stdout.read)
+                close(stdout)
                 var errorText: [UInt8] = []
                 while true {
-                    let n = read(stderr.read, &buffer, buffer.count)
+                    let n = read(stderr, &buffer, buffer.count)
                     if n < 0 && errno == EINTR { continue }
                     if n <= 0 { break }
                     errorText += buffer[0..<n]
                 }
-                close(stderr.read)
+                close(stderr)
                 let code = relay.child?.waitForExit() ?? 0
                 let why = String(decoding: errorText, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                 loop.execute { [self] in
