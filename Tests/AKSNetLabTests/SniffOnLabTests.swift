@@ -78,7 +78,6 @@ import Testing
         try stopsLeaveNoHelperAndAReadableFile(lab, node: linux[0], peer: ipB)
         try clearErrors(lab, windowsNode: String(windows.split(separator: " ").first ?? ""), linuxNode: linux[0])
         try cleanupRemovesLeftovers(lab, node: linux[1])
-        try cleanupEndsTheEphemeralContainerOfAKilledSniff(lab)
         try aDroppedStreamLeavesAValidFileAndNoHelper(lab, node: linux[1], peer: ipB)
     }
 
@@ -240,27 +239,6 @@ import Testing
         let all = try Shell.run(Self.plugin, ["cleanup"] + lab.kc + ["-A"], timeout: 20)
         #expect(all.status == 0 && all.stdout.contains("deleted"), "\(all)")
         #expect(try lab.managedPods().isEmpty)
-    }
-
-    /// A sniff killed with SIGKILL cannot end its ephemeral container; `cleanup` does (it cannot
-    /// be deleted: its process is killed through an exec, by the PID it logged).
-    func cleanupEndsTheEphemeralContainerOfAKilledSniff(_ lab: Lab) throws {
-        let sniff = try lab.sniffInBackground(["a", "-o", lab.dir + "/killed.pcapng"])
-        #expect(sniff.waitFor("capturing", inErrors: true, timeout: 30), "\(sniff.errors)")
-        sniff.signal(SIGKILL)
-        _ = sniff.wait(timeout: 10)
-        let states = { try lab.k(["get", "pod", "a", "-o", "jsonpath={.status.ephemeralContainerStatuses[*].state}"]).stdout }
-        #expect(try states().contains("running"), "the killed sniff left its ephemeral container running")
-        let dry = try Shell.run(Self.plugin, ["cleanup"] + lab.kc + ["--dry-run"], timeout: 20)
-        #expect(dry.status == 0 && dry.stdout.contains("would be stopped"), "\(dry)")
-        let cleaned = try Shell.run(Self.plugin, ["cleanup"] + lab.kc, timeout: 20)
-        #expect(cleaned.status == 0 && cleaned.stdout.contains("ephemeral container aksnet-sniff-") && cleaned.stdout.contains("stopped"), "\(cleaned)")
-        var running = true
-        for _ in 0..<50 where running {
-            running = try states().contains("running")
-            if running { usleep(100_000) }
-        }
-        #expect(!running, "cleanup ended it")
     }
 
     /// The API server cuts the streams (the lab's `stream-drop` fault): sniff says which stream

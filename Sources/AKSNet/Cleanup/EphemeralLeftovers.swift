@@ -1,9 +1,9 @@
 import KubeClient
 import KubeModel
 
-/// Ephemeral capture containers an aksnet command could not end (the plugin was killed): an
-/// ephemeral container cannot be deleted, so cleanup ends its process instead — the PID its
-/// command logged first (`aksnet-pid N`), killed through an exec into that container.
+/// Ephemeral capture containers an aksnet command could not end (the plugin was killed before
+/// it held their stdin): an ephemeral container cannot be deleted, so cleanup ends its process
+/// instead, by closing its stdin through an attach (EphemeralHold).
 extension Cleanup {
     public struct RunningEphemeral: Equatable, Sendable {
         public var namespace: String
@@ -43,29 +43,11 @@ extension Cleanup {
         }
     }
 
-    /// Ends the container's process: the PID from its log, killed with an exec into it.
+    /// Ends the container's process: an attach that closes its stdin.
     public func stop(_ entry: RunningEphemeral) throws(KubeError) {
-        let log = try client.logs(namespace: entry.namespace, pod: entry.pod, container: entry.container)
-        guard let line = log.split(separator: "\n").first(where: { $0.hasPrefix(DebugPods.pidLogPrefix) }),
-              let pid = Int(line.dropFirst(DebugPods.pidLogPrefix.count).trimmingCharacters(in: " \r")) else {
-            throw KubeError(kind: .server, message: "container \(entry.container) of pod \(entry.namespace)/\(entry.pod) logged no PID; "
-                + "it ends by itself at its deadline", server: client.config.server)
+        if let error = EphemeralHold.end(client: client.forCleanup, namespace: entry.namespace, pod: entry.pod,
+                                         container: entry.container) {
+            throw error
         }
-        var io = ExecIO()
-        io.stdoutSink = { _ in true }
-        io.stderrSink = { _ in true }
-        let request = ExecRequest(namespace: entry.namespace, pod: entry.pod, container: entry.container,
-                                  command: ["kill", String(pid)])
-        let code = try client.exec(request, io: io)
-        if code != 0 {
-            throw KubeError(kind: .server, message: "kill \(pid) in \(entry.namespace)/\(entry.pod) (\(entry.container)) exited \(code)",
-                            server: client.config.server)
-        }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        String(self.drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
     }
 }

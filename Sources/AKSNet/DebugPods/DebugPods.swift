@@ -64,7 +64,10 @@ public enum DebugPods {
         container["image"] = .string(options.image)
         container["command"] = .array(ephemeralCommand(options.deadlineSeconds).map(JSONValue.string))
         if let targetContainer, !targetContainer.isEmpty { container["targetContainerName"] = .string(targetContainer) }
-        container["stdin"] = false
+        // Its process lives as long as its stdin is open (see EphemeralHold): stdinOnce makes the
+        // runtime close that stdin when the session's attach ends, however the session ends.
+        container["stdin"] = true
+        container["stdinOnce"] = true
         container["tty"] = false
         container["securityContext"] = ["runAsUser": 0, "runAsNonRoot": false]
         return .object(container)
@@ -75,14 +78,12 @@ public enum DebugPods {
         ["spec": ["ephemeralContainers": [container]]]
     }
 
-    /// The ephemeral container's process: it logs its PID (so the session can end it after the
-    /// capture: an ephemeral container cannot be deleted) and sleeps out the deadline. The script
-    /// is constant; its only value, `$0`, is the deadline in seconds, a number we make.
+    /// The ephemeral container's process: `cat` holds on to stdin (the session keeps it open
+    /// through an attach and closes it to end the container), `timeout` bounds it by the deadline
+    /// if nobody ever attaches. No `$` anywhere: a kubelet expands `$(NAME)` and `$$` in commands.
     public static func ephemeralCommand(_ seconds: Int) -> [String] {
-        ["sh", "-c", "echo \(pidLogPrefix)$$; exec sleep \"$0\"", String(max(1, seconds))]
+        ["timeout", String(max(1, seconds)), "cat"]
     }
-
-    public static let pidLogPrefix = "aksnet-pid "
 
     /// The helper's own process: it sleeps out its deadline, so it ends even if nobody deletes it.
     public static func sleepCommand(_ seconds: Int) -> [String] { ["sleep", String(max(1, seconds))] }

@@ -14,6 +14,7 @@ public final class HelperSession: Sendable {
     public let keep: Bool
     private let created = Mutex<[(namespace: String, name: String)]>([])
     private let ephemerals = Mutex<[(namespace: String, pod: String, container: String)]>([])
+    private let holds = Mutex<[EphemeralHold]>([])
 
     public init(client: KubeClient, options: HelperPodOptions, keep: Bool = false) {
         self.client = client
@@ -144,33 +145,49 @@ public final class HelperSession: Sendable {
         }
     }
 
-    /// Ends the ephemeral containers this session added: their process logged its PID, an exec
-    /// kills it. The container's record stays in the pod (as `kubectl debug` leaves it).
+    /// Holds the stdin of an ephemeral container this session added, so that it ends when the
+    /// session does (EphemeralHold). Call once the container runs.
+    public func holdEphemeral(namespace: String, pod: String, container: String) {
+        guard let hold = EphemeralHold.start(client: client, namespace: namespace, pod: pod, container: container) else { return }
+        holds.withLock { $0.append(hold) }
+    }
+
+    /// Ends the ephemeral containers this session added by closing their stdin: through the
+    /// session's attach, or a new attach when there was none (or it failed). The container's
+    /// record stays in the pod (as `kubectl debug` leaves it).
     func endEphemeralContainers() -> [String] {
         let list = ephemerals.withLock { list -> [(namespace: String, pod: String, container: String)] in
             defer { list.removeAll() }
             return list
         }
+        let held = holds.withLock { list -> [EphemeralHold] in
+            defer { list.removeAll() }
+            return list
+        }
         var failures: [String] = []
+        let cleanupClient = client.forCleanup
         for entry in list {
-            let path = ResourcePath.pods(entry.namespace, entry.pod).path + "/log?container=" + URLEncoding.query(entry.container)
-            guard let response = try? client.transport.send(HTTPRequest(path: path, accept: "text/plain")), response.isSuccess,
-                  let pid = Self.loggedPID(String(decoding: response.body, as: UTF8.self)) else {
-                failures.append("ephemeral container \(entry.container) in pod \(entry.namespace)/\(entry.pod) (its PID is unknown; it ends at its deadline)")
-                continue
+            let hold = held.first { $0.namespace == entry.namespace && $0.pod == entry.pod && $0.container == entry.container }
+            var error: KubeError?
+            if let hold, hold.failedEarly == nil {
+                error = hold.release()
+            } else {
+                hold?.release()
+                // A container that never ran (image pull, refused) has nothing to end.
+                guard isRunning(entry, client: cleanupClient) else { continue }
+                error = EphemeralHold.end(client: cleanupClient, namespace: entry.namespace, pod: entry.pod, container: entry.container)
             }
-            if client.quickExec(namespace: entry.namespace, pod: entry.pod, container: entry.container, ["kill", String(pid)])?.code != 0 {
-                failures.append("ephemeral container \(entry.container) in pod \(entry.namespace)/\(entry.pod) (it ends at its deadline)")
+            if let error {
+                failures.append("ephemeral container \(entry.container) in pod \(entry.namespace)/\(entry.pod) "
+                    + "(\(error.description); it ends at its deadline)")
             }
         }
         return failures
     }
 
-    static func loggedPID(_ log: String) -> Int? {
-        for line in log.split(separator: "\n") where line.hasPrefix(DebugPods.pidLogPrefix) {
-            return Int(line.dropFirst(DebugPods.pidLogPrefix.count).trimmingCharacters)
-        }
-        return nil
+    func isRunning(_ entry: (namespace: String, pod: String, container: String), client: KubeClient) -> Bool {
+        guard let pod = try? client.get(.pods(entry.namespace, entry.pod)) else { return true }
+        return Cleanup.runningEphemeral(pod, now: 0).contains { $0.container == entry.container }
     }
 
     /// Deletes every pod this session created (grace 0) and ends its ephemeral containers.
@@ -184,9 +201,10 @@ public final class HelperSession: Sendable {
             return list
         }
         var failures = ended
+        let cleanupClient = client.forCleanup
         for pod in pods {
             do {
-                try client.delete(.pods(pod.namespace, pod.name), gracePeriodSeconds: 0)
+                try cleanupClient.delete(.pods(pod.namespace, pod.name), gracePeriodSeconds: 0)
             } catch where error.kind == .notFound {
                 continue
             } catch {
@@ -194,13 +212,5 @@ public final class HelperSession: Sendable {
             }
         }
         return failures
-    }
-}
-
-extension Substring {
-    var trimmingCharacters: Substring {
-        let start = firstIndex { !$0.isWhitespace } ?? endIndex
-        let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? start
-        return self[start..<end]
     }
 }

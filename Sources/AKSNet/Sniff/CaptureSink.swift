@@ -26,4 +26,6 @@ public enum SinkStop: Equatable, Sendable {
     case maxSize(Int64)
     case readerClosed
     case badStream(target: Int, message: String)
+    /// The loop guard saw the capture capturing the stream that carries it.
+    case ownStream(target: Int, message: String)
 }

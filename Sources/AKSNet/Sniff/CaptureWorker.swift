@@ -29,6 +29,8 @@ public final class CaptureWorker: @unchecked Sendable {
         var stopRequestedAt: Double?
         var stopSent = false
         var usedTransport: CaptureTransport?
+        /// It ended because we asked it to (a stop, a limit, a reader gone), not on its own.
+        var endedByUs = false
     }
     let state = Mutex(State())
 
@@ -50,6 +52,21 @@ public final class CaptureWorker: @unchecked Sendable {
     public var exitCode: Int32? { state.withLock { $0.exitCode } }
     public var error: KubeError? { state.withLock { $0.error } }
     public var isListening: Bool { state.withLock { $0.report.listening } }
+    public var endedByUs: Bool { state.withLock { $0.endedByUs } }
+
+    /// Why this target's capture failed, once it ended; nil while it runs or when it did its job.
+    /// A tcpdump that never started (no "listening on", ended on its own or by an error) is a
+    /// failure too: an empty capture must not pass as success.
+    public var failure: String? {
+        state.withLock { s in
+            guard s.finished else { return nil }
+            let said = s.report.messages.isEmpty ? "" : ": " + s.report.messages.joined(separator: "; ")
+            if let error = s.error { return error.description + said }
+            if let code = s.exitCode, code != 0, code != 130, !s.endedByUs { return "tcpdump failed (exit code \(code))" + said }
+            if !s.report.listening, !s.endedByUs { return "tcpdump never started capturing" + (said.isEmpty ? "" : said) }
+            return nil
+        }
+    }
     /// The transport that carried the capture (port-forward, or exec after a fallback).
     public var usedTransport: CaptureTransport? { state.withLock { $0.usedTransport } }
 
@@ -132,7 +149,9 @@ public final class CaptureWorker: @unchecked Sendable {
     func finishRun(code: Int32?, failure: KubeError?, sink: any CaptureSink) {
         state.withLock {
             $0.report.finish()
-            $0.exitCode = code
+            // Behind socat the control exec's status is socat's; the wrapper reports tcpdump's own.
+            $0.exitCode = $0.report.exitStatus ?? code
+            $0.endedByUs = $0.sinkStopped || $0.stopRequestedAt != nil
             // A cut after we asked to stop (or after the reader left) is the expected end, not an error.
             let stopping = $0.sinkStopped || $0.stopRequestedAt != nil
             let expected = stopping && (failure?.kind == .cancelled || failure?.kind == .streamClosed)

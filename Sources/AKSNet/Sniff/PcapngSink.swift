@@ -13,6 +13,7 @@ public final class PcapngSink: CaptureSink {
         var interface: PcapngInterface?
         var counters = TargetCounters()
         var report: TcpdumpReport?
+        var loopGuard: LoopGuard?
     }
 
     struct State {
@@ -54,6 +55,14 @@ public final class PcapngSink: CaptureSink {
         }
     }
 
+    /// Watches target `index` for a capture of its own transport (LoopGuard); before `deliver`.
+    public func setLoopGuard(_ loopGuard: LoopGuard, for index: Int) {
+        state.withLock { state in
+            guard index < state.sources.count else { return }
+            state.sources[index].loopGuard = loopGuard
+        }
+    }
+
     public func deliver(_ bytes: [UInt8], from index: Int) -> Bool {
         state.withLock { state in
             guard state.stop == nil, index < state.sources.count else { return false }
@@ -62,6 +71,11 @@ public final class PcapngSink: CaptureSink {
                 while let packet = try state.sources[index].reader.next() {
                     if state.sources[index].interface == nil, !describe(index, &state) { return false }
                     state.newest = max(state.newest, packet.timestampNanos)
+                    if let linkType = state.sources[index].reader.header?.linkType,
+                       let message = state.sources[index].loopGuard?.add(linkType: linkType, packet) {
+                        state.stop = .ownStream(target: index, message: message)
+                        return false
+                    }
                     if let early = state.merger.add(source: index, packet: packet) { guard write(early, &state) else { return false } }
                 }
                 // The header alone (no packet yet) already names the interface.

@@ -16,6 +16,8 @@ public struct SniffOptions: Sendable {
     public var image = HelperPodOptions.defaultImage
     public var imagePullSecrets: [String] = []
     public var keep = false
+    /// Keep the flows that carry the capture in node-side captures (OwnStream); off by default.
+    public var captureOwnStream = false
     public var quiet = false
     public var commandLine = ""
     public var createdBy = ""

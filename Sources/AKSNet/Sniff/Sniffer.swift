@@ -12,6 +12,9 @@ public final class Sniffer {
     let client: KubeClient
     let options: SniffOptions
     let session: HelperSession
+    /// Per node: the flows that carry a capture there (learned once a run).
+    var ownStreams: [String: OwnStream] = [:]
+    var loopGuards: [Int: LoopGuard] = [:]
 
     public init(client: KubeClient, options: SniffOptions) {
         self.client = client
@@ -66,6 +69,7 @@ public final class Sniffer {
             throw error
         }
         for worker in workers { sink.setFilter(worker.invocation.filter, for: worker.index) }
+        for (index, loopGuard) in loopGuards { sink.setLoopGuard(loopGuard, for: index) }
         let outcome = capture(workers, into: sink)
         sink.close()
         output.close()
@@ -77,6 +81,8 @@ public final class Sniffer {
 
     /// Creates (or reuses, after `--keep`) the helpers and builds one worker per target.
     func prepare(_ plans: [CapturePlan]) throws(SniffError) -> [CaptureWorker] {
+        var guards: [Int: LoopGuard] = [:]
+        defer { loopGuards = guards }
         var nodeHelpers: [String: ExecTarget] = [:]
         var workers: [CaptureWorker] = []
         var namespaceReady = false
@@ -92,9 +98,12 @@ public final class Sniffer {
                     log("sniff: \(plan.target.interfaceName): waiting for ephemeral container \(containerName)")
                     try session.waitRunning(namespace: namespace, pod: name, container: containerName, ephemeral: true,
                                             timeout: options.startTimeout)
+                    session.holdEphemeral(namespace: namespace, pod: name, container: containerName)
                 } catch { throw SniffError.session(error) }
-                let invocation = TcpdumpInvocation(interface: options.interface ?? "eth0", snaplen: options.snaplen,
+                var invocation = TcpdumpInvocation(interface: options.interface ?? "eth0", snaplen: options.snaplen,
                                                    filter: options.filterWords, count: perTargetCount(plans), nonPromiscuous: true)
+                // A hostNetwork pod's namespace is the node's: the capture's own stream crosses it.
+                if case .pod(_, _, _, _, true) = plan.target.kind { invocation.filter = ownStream(for: plan.target, &guards, index: index, filter: invocation.filter) }
                 workers.append(CaptureWorker(index: index, plan: plan,
                                              execTarget: ExecTarget(namespace: namespace, pod: name, container: containerName),
                                              invocation: invocation, transport: options.transport, client: client))
@@ -112,11 +121,44 @@ public final class Sniffer {
                 }
                 var invocation = try nodeInvocation(for: plan.target, helper: helper)
                 invocation.count = perTargetCount(plans)
+                if Self.seesNodeNetwork(plan.target, interface: invocation.interface) {
+                    invocation.filter = ownStream(for: plan.target, &guards, index: index, filter: invocation.filter)
+                }
                 workers.append(CaptureWorker(index: index, plan: plan, execTarget: helper, invocation: invocation,
                                              transport: options.transport, client: client))
             }
         }
         return workers
+    }
+
+    /// Whether a node-side capture runs where the node's own traffic passes: a node, or a pod
+    /// on `any` or a host interface (a pod's own veth or bridge only carries pod traffic).
+    static func seesNodeNetwork(_ target: ResolvedTarget, interface: String) -> Bool {
+        switch target.kind {
+        case .node: return true
+        case .pod(_, _, _, _, let hostNetwork): return hostNetwork || interface == "any"
+        }
+    }
+
+    /// Leaves the flows that carry the capture out of its filter (unless --capture-own-stream),
+    /// says so once per node, and arms the loop guard either way.
+    func ownStream(for target: ResolvedTarget, _ guards: inout [Int: LoopGuard], index: Int, filter: [String]) -> [String] {
+        let own = ownStreams[target.nodeName] ?? OwnStream.learn(client: client, node: target.nodeName)
+        let first = ownStreams[target.nodeName] == nil
+        ownStreams[target.nodeName] = own
+        guards[index] = LoopGuard(own: own)
+        if options.captureOwnStream {
+            if first {
+                StandardStreams.writeError("warning: \(target.interfaceName): --capture-own-stream: the capture includes the traffic "
+                    + "that carries it (\(own.summary.isEmpty ? "unknown flows" : own.summary)); every captured packet makes more\n")
+            }
+            return filter
+        }
+        if first, !own.summary.isEmpty {
+            log("sniff: node/\(target.nodeName): leaving out the traffic that carries the capture: \(own.summary); "
+                + "--capture-own-stream keeps it")
+        }
+        return own.excluded(from: filter)
     }
 
     /// With one target tcpdump stops itself at --count; with several the merged total counts.
@@ -192,6 +234,8 @@ public final class Sniffer {
             }
             sink.tick()
             if StopSignal.isSet { outcome = .signal(StopSignal.received); break }
+            // One target failing (tcpdump refused to start, a stream cut) ends the whole capture.
+            if workers.contains(where: { $0.failure != nil }) { break }
             if let stop = sink.stopReason { outcome = Self.outcome(stop, workers); break }
             if let duration = options.duration, now - started >= duration { outcome = .limit("--duration \(Durations.shortAge(duration))"); break }
             if !options.quiet { status.update(StatusLine.render(names: names, counters: sink.counters, elapsed: now - started), now: now) }
@@ -214,6 +258,9 @@ public final class Sniffer {
         case .badStream(let index, let message):
             let name = index < workers.count ? workers[index].plan.target.interfaceName : "target \(index)"
             return .badStream("\(name): tcpdump's output is not a pcap stream (\(message))")
+        case .ownStream(let index, let message):
+            let name = index < workers.count ? workers[index].plan.target.interfaceName : "target \(index)"
+            return .badStream("\(name): \(message)")
         }
     }
 
@@ -233,16 +280,9 @@ public final class Sniffer {
             if let received = report.received ?? report.captured {
                 log("sniff: \(name): \(report.captured ?? 0) packets captured, \(received) received by filter, \(report.dropped ?? 0) dropped by kernel")
             }
-            if let error = worker.error {
-                failures.append("\(name): \(error.description)" + Self.said(report))
-            } else if let code = worker.exitCode, code != 0, code != 130 {
-                failures.append("tcpdump on \(name) failed (exit code \(code))" + Self.said(report))
-            }
+            if let failure = worker.failure { failures.append("\(name): \(failure)") }
         }
         if !failures.isEmpty { throw SniffError.capture(failures.joined(separator: "\n")) }
     }
 
-    static func said(_ report: TcpdumpReport) -> String {
-        report.messages.isEmpty ? "" : ": " + report.messages.joined(separator: "; ")
-    }
 }

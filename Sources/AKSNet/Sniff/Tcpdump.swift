@@ -21,9 +21,14 @@ public struct TcpdumpInvocation: Equatable, Sendable {
     /// The kernel buffer (`-B`, KiB): 8 MiB rides out bursts while the stream is busy (libpcap's 2 MiB drops at 20k pps).
     public static let bufferKiB = 8192
 
+    /// `-Z root`: tcpdump drops privileges after opening the device, by default to a user its
+    /// build names (often `tcpdump`), which an image may not have; then it exits at once with
+    /// "Couldn't find user". We already run as root in a container of our own: stay root.
+    public static let privilegeFlags = ["-Z", "root"]
+
     public var tcpdumpArguments: [String] {
         var argv = ["tcpdump", "-U", "--immediate-mode", "-w", "-", "-i", interface, "-s", String(snaplen),
-                    "-B", String(Self.bufferKiB)]
+                    "-B", String(Self.bufferKiB)] + Self.privilegeFlags
         // `-i any` defaults to SLL2, which older Wireshark cannot read; SLL (v1) it can.
         if interface == "any" { argv += ["-y", "LINUX_SLL"] }
         if nonPromiscuous { argv.append("-p") }
@@ -53,7 +58,7 @@ public struct TcpdumpInvocation: Equatable, Sendable {
     /// value reaches that script through the environment (`env NAME=value` argv), and the script
     /// only expands them quoted, so a user's filter or interface is never parsed by a shell.
     public func socatArgv(port: UInt16) -> [String] {
-        var flags: [String] = ["-B", String(Self.bufferKiB)]
+        var flags: [String] = ["-B", String(Self.bufferKiB)] + Self.privilegeFlags
         if interface == "any" { flags += ["-y", "LINUX_SLL"] }
         if nonPromiscuous { flags.append("-p") }
         if let count { flags += ["-c", String(count)] }
@@ -71,13 +76,20 @@ public struct TcpdumpInvocation: Equatable, Sendable {
     }
 
     /// No commas, colons or `!!` (socat's address syntax); `$AKSNET_FLAGS` holds only our own flags.
-    static let socatScript = "echo \(pidPrefix)$$ >&2; exec tcpdump -U --immediate-mode -w - -i \"$AKSNET_IF\" "
-        + "-s \"$AKSNET_SNAPLEN\" $AKSNET_FLAGS -- \"$AKSNET_FILTER\""
+    /// tcpdump runs as the script's child, not by `exec`, so that its exit status comes back on
+    /// stderr (`aksnet-exit N`): socat's own status does not say whether tcpdump failed.
+    /// (An exec'd command is not expanded by the kubelet, unlike a container's command.)
+    static let socatScript = "tcpdump -U --immediate-mode -w - -i \"$AKSNET_IF\" -s \"$AKSNET_SNAPLEN\" $AKSNET_FLAGS "
+        + "-- \"$AKSNET_FILTER\" & p=$!; echo \(pidPrefix)$p >&2; wait $p; echo \(exitPrefix)$? >&2"
+
+    public static let exitPrefix = "aksnet-exit "
 }
 
 /// What tcpdump says on stderr: our PID line, "listening on …", its closing counts, errors.
 public struct TcpdumpReport: Equatable, Sendable {
     public var pid: Int?
+    /// tcpdump's exit status, when a wrapper reported it (`aksnet-exit N`).
+    public var exitStatus: Int32?
     public var listening = false
     public var captured: Int?
     public var received: Int?
@@ -107,6 +119,10 @@ public struct TcpdumpReport: Equatable, Sendable {
         guard !line.isEmpty else { return }
         if line.hasPrefix(Self.pidPrefixText), let pid = Int(line.dropFirst(Self.pidPrefixText.count)) {
             self.pid = pid
+            return
+        }
+        if line.hasPrefix(TcpdumpInvocation.exitPrefix), let status = Int32(line.dropFirst(TcpdumpInvocation.exitPrefix.count)) {
+            exitStatus = status
             return
         }
         if line.hasPrefix("tcpdump: listening on") { listening = true; return }

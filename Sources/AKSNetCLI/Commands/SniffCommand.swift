@@ -74,6 +74,10 @@ struct SniffCommand: ParsableCommand {
     @Flag(help: "Keep the node helper for a second run (it still ends at its deadline).")
     var keep = false
 
+    @Flag(name: .customLong("capture-own-stream"),
+          help: "On a node, also capture the kubelet and API server traffic that carries the capture (left out by default: it loops).")
+    var captureOwnStream = false
+
     @Flag(name: [.customShort("q"), .long], help: "No status line or progress on stderr.")
     var quiet = false
 
@@ -128,6 +132,7 @@ struct SniffCommand: ParsableCommand {
         options.image = image
         options.imagePullSecrets = imagePullSecrets
         options.keep = keep
+        options.captureOwnStream = captureOwnStream
         options.quiet = quiet
         options.commandLine = (["kubectl", "aksnet", "sniff"] + targets).joined(separator: " ")
         options.createdBy = client.config.userName

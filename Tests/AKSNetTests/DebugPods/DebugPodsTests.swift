@@ -37,9 +37,22 @@ import Testing
         #expect(container["securityContext"]?["privileged"] == nil)
         #expect(container["targetContainerName"] == "app")
         #expect(container["image"] == "nicolaka/netshoot")
-        #expect(container["command"] == ["sh", "-c", "echo aksnet-pid $$; exec sleep \"$0\"", "3600"])
+        // Lives while its stdin is open (the session's attach), bounded by the deadline.
+        #expect(container["command"] == ["timeout", "3600", "cat"])
+        #expect(container["stdin"] == true && container["stdinOnce"] == true && container["tty"] == false)
         let patch = DebugPods.ephemeralPatch(container)
         #expect(patch["spec"]?["ephemeralContainers"]?.arrayValue?.count == 1)
+    }
+
+    /// A kubelet expands `$(NAME)` and turns `$$` into `$` in a container's command and args:
+    /// no helper command may hold a `$`, or it would run something else on a real node.
+    @Test func helperCommandsHoldNothingAKubeletWouldExpand() {
+        let node = DebugPods.nodeHelper(name: "h", node: "n", options: options)
+        let ephemeral = DebugPods.ephemeralCapture(name: "aksnet-sniff-1", targetContainer: nil, options: options)
+        let words = (node["spec"]?["containers"]?.arrayValue ?? []).flatMap { ($0["command"]?.arrayValue ?? []) + ($0["args"]?.arrayValue ?? []) }
+            + (ephemeral["command"]?.arrayValue ?? []) + (ephemeral["args"]?.arrayValue ?? [])
+        #expect(words.count >= 4)
+        for word in words { #expect(word.stringValue?.contains("$") == false, "\(word)") }
     }
 
     @Test func helperNamespaceIsLabelledPrivileged() {

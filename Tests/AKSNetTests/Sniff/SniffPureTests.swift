@@ -50,7 +50,7 @@ import Testing
     @Test func tcpdumpArgvKeepsTheFilterOneArgument() {
         let evil = "'; rm -rf /'"
         let invocation = TcpdumpInvocation(interface: "eth0", snaplen: 96, filter: [evil], count: 10)
-        #expect(invocation.tcpdumpArguments == ["tcpdump", "-U", "--immediate-mode", "-w", "-", "-i", "eth0", "-s", "96", "-B", "8192", "-p", "-c", "10", "--", evil])
+        #expect(invocation.tcpdumpArguments == ["tcpdump", "-U", "--immediate-mode", "-w", "-", "-i", "eth0", "-s", "96", "-B", "8192", "-Z", "root", "-p", "-c", "10", "--", evil])
         #expect(invocation.argv.prefix(4) == ["sh", "-c", "echo aksnet-pid $$ >&2; exec \"$@\"", "aksnet-tcpdump"])
         #expect(invocation.argv.last == evil)
         #expect(!invocation.argv[2].contains("rm"))
