@@ -16,9 +16,9 @@ struct RootNamespaceTrace: Equatable {
             String(line.split(separator: ":").dropFirst().first ?? "").trimmingCharacters(in: .whitespaces)
         }
         var rules: [String] = []
-        for tool in ["/usr/sbin/iptables-save", "/usr/sbin/ip6tables-save"] {
+        for tool in ["/usr/sbin/iptables-save", "/usr/sbin/ip6tables-save", "/usr/sbin/iptables-legacy-save"] {
             let text = (try? Shell.run(tool, []).stdout) ?? ""
-            rules += text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { "\(tool.suffix(14)) \(withoutCounters($0))" }
+            rules += text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { "\(tool.split(separator: "/").last ?? "") \(withoutCounters($0))" }
         }
         return RootNamespaceTrace(links: Set(links), rules: Set(rules))
     }
