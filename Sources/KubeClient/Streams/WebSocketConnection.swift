@@ -35,8 +35,44 @@ public final class WebSocketConnection: @unchecked Sendable {
         if !leftover.isEmpty { try absorb(leftover) }
     }
 
-    /// Opens `path` (with its query) and upgrades, offering `protocols`.
+    /// Opens `path` (with its query) and upgrades, offering `protocols`. Until
+    /// the 101 the upgrade is retried by `RetryDecision`'s rule for upgrades
+    /// (Retry-After answers, failures before sending, a connection lost before
+    /// the 101), within the transport's policy and `--request-timeout`.
     static func open(transport: CurlTransport, path: String, protocols: [String]) throws(KubeError) -> WebSocketConnection {
+        let config = transport.config
+        let started = monotonicSeconds()
+        var attempt = 0
+        while true {
+            attempt += 1
+            let failure: KubeError
+            let outcome: AttemptOutcome
+            switch try openOnce(transport: transport, path: path, protocols: protocols) {
+            case .upgraded(let connection): return connection
+            case .failed(let error, let how):
+                failure = error
+                outcome = how
+            }
+            let decision = RetryDecision.decide(.upgrade, attempt: attempt, outcome: outcome, elapsed: monotonicSeconds() - started,
+                                                policy: transport.retry, timeout: config.requestTimeout,
+                                                jitter: Double.random(in: 0.8...1.2))
+            guard case .retry(let wait) = decision else { throw failure }
+            if Log.enabled(6) {
+                let what = failure.httpStatus.map { "\($0) \(CurlTransport.reasonText($0))" } ?? "failed (\(failure.message))"
+                Log.write("GET \(config.server)\(path) (upgrade) \(what): retrying in \(RetryLog.duration(wait)) (retry \(attempt)/\(RetryDecision.limit(outcome, policy: transport.retry)))")
+            }
+            sleepSeconds(wait)
+        }
+    }
+
+    enum UpgradeAttempt {
+        case upgraded(WebSocketConnection)
+        case failed(KubeError, AttemptOutcome)
+    }
+
+    /// One upgrade: failures the rule may retry come back with their outcome;
+    /// the rest (no credentials, a broken answer) throw.
+    private static func openOnce(transport: CurlTransport, path: String, protocols: [String]) throws(KubeError) -> UpgradeAttempt {
         let config = transport.config
         let creds = try transport.credentials.current()
         guard let handle = CurlHandle() else { throw KubeError(kind: .connection, message: "cannot create a libcurl handle", server: config.server) }
@@ -49,7 +85,9 @@ public final class WebSocketConnection: @unchecked Sendable {
         handle.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
         let code = curl_easy_perform(handle.raw)
         guard code == CURLE_OK else {
-            throw CurlErrors.map(code, detail: handle.errorText, osErrno: handle.info(CURLINFO_OS_ERRNO), server: config.server, config: config)
+            let error = CurlErrors.map(code, detail: handle.errorText, osErrno: handle.info(CURLINFO_OS_ERRNO), server: config.server, config: config)
+            if Log.enabled(6) { Log.write("GET \(url) (upgrade) failed (\(error.message))") }
+            return .failed(error, CurlErrors.outcome(code))
         }
         var sock: curl_socket_t = -1
         _ = ccurl_getinfo_socket(handle.raw, CURLINFO_ACTIVESOCKET, &sock)
@@ -66,18 +104,23 @@ public final class WebSocketConnection: @unchecked Sendable {
         if Log.enabled(7) {
             for (name, value) in headers { Log.write("Request Header: \"\(name): \(Log.redact(header: name, value: value))\"") }
         }
-        try sendAll(handle: handle, socket: sock, Array(request.utf8), server: config.server)
-
         var received: [UInt8] = []
         var headEnd: Int?
-        while headEnd == nil {
-            let chunk = try receiveSome(handle: handle, socket: sock, server: config.server, wait: true) ?? []
-            guard !chunk.isEmpty else { throw KubeError(kind: .streamClosed, message: "the server closed the connection during the upgrade of \(path)", server: config.server) }
-            received += chunk
-            headEnd = findHeadEnd(received)
-            if received.count > 64 << 10 && headEnd == nil {
-                throw KubeError(kind: .invalidResponse, message: "upgrade response head too large", server: config.server)
+        do throws(KubeError) {
+            try sendAll(handle: handle, socket: sock, Array(request.utf8), server: config.server)
+            while headEnd == nil {
+                let chunk = try receiveSome(handle: handle, socket: sock, server: config.server, wait: true) ?? []
+                guard !chunk.isEmpty else {
+                    return .failed(KubeError(kind: .streamClosed, message: "the server closed the connection during the upgrade of \(path)", server: config.server), .lost)
+                }
+                received += chunk
+                headEnd = findHeadEnd(received)
+                if received.count > 64 << 10 && headEnd == nil {
+                    throw KubeError(kind: .invalidResponse, message: "upgrade response head too large", server: config.server)
+                }
             }
+        } catch where error.kind == .streamClosed {
+            return .failed(error, .lost)
         }
         guard let headEnd else { throw KubeError(kind: .invalidResponse, message: "no upgrade response", server: config.server) }
         let head = String(decoding: received[..<headEnd], as: UTF8.self)
@@ -91,7 +134,7 @@ public final class WebSocketConnection: @unchecked Sendable {
         switch outcome {
         case .upgraded(let chosen):
             if Log.enabled(6) { Log.write("upgraded \(url) to \(chosen ?? "no subprotocol")") }
-            return try WebSocketConnection(handle: handle, socket: sock, server: config.server, subprotocol: chosen, leftover: rest)
+            return .upgraded(try WebSocketConnection(handle: handle, socket: sock, server: config.server, subprotocol: chosen, leftover: rest))
         case .refused(let status, let responseHeaders):
             // Read the error body (Content-Length, or until the server closes).
             let length = responseHeaders.first { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1.trimmed) }
@@ -100,13 +143,14 @@ public final class WebSocketConnection: @unchecked Sendable {
                 rest += chunk
                 if rest.count > 1 << 20 { break }
             }
-            if Log.enabled(6) { Log.write("GET \(url) \(status) (upgrade refused)") }
+            if Log.enabled(6) { Log.write("GET \(url) \(status) \(CurlTransport.reasonText(status)) (upgrade refused)") }
             var error = KubeError.fromResponse(code: status, body: rest, server: config.server)
             if rest.isEmpty, status == 403 {
                 error.message = "the server refused the upgrade (403): none of the subprotocols \(protocols.joined(separator: ", ")) is supported"
                 error.status?.message = error.message
             }
-            throw error
+            let retryAfter = responseHeaders.last { $0.0.lowercased() == "retry-after" }?.1
+            return .failed(error, .answered(status: status, retryAfter: RetryAfter.seconds(retryAfter)))
         }
     }
 
