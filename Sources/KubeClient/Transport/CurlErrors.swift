@@ -49,6 +49,10 @@ extension CurlErrors {
             return .notSent
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
             return .lost
+        case CURLE_SEND_FAIL_REWIND:
+            // libcurl wanted to resend a body on a new connection after a reused one died
+            // (it cannot rewind ours): to our rule that is a lost answer like any other.
+            return .lost
         default:
             return .fatal
         }
