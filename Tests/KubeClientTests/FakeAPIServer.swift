@@ -78,7 +78,7 @@ final class FakeAPIServer: @unchecked Sendable {
         let environment = KubeConfig.Environment(variables: variables, cwd: FileManager.default.currentDirectoryPath)
         let config = try ConfigResolver(overrides: o, environment: environment).resolve()
         return KubeClient(transport: CurlTransport(config: config, environment: variables,
-                                                   retry: RetryPolicy(maxAttempts: 5, baseDelay: 0.05, maxDelay: 0.2)))
+                                                   retry: RetryPolicy(baseDelay: 0.05, maxDelay: 0.2)))
     }
 
     /// An admin client (client certificate from files).

@@ -18,6 +18,7 @@ import copy
 import errno
 import fcntl
 import hashlib
+import io
 import itertools
 import json
 import os
@@ -613,7 +614,7 @@ class Faults:
                 self.delays.append(dict(base, delay_ms=int(spec["delay_ms"])))
                 added.append("delay_ms")
             if spec.get("drop_connection"):
-                self.drops.append(dict(base))
+                self.drops.append(dict(base, after_handling=bool(spec.get("after_handling"))))
                 added.append("drop_connection")
             if "close_watch_after" in spec:
                 self.close_watch_after = int(spec["close_watch_after"])
@@ -1622,6 +1623,19 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def _handle_then_drop(self, method, path):
+        """The request takes effect (a create stores its object), then the
+        connection closes with no answer: an answer lost on the way back."""
+        real, self.wfile = self.wfile, io.BytesIO()
+        try:
+            self._route(method, path)
+        except ApiError:
+            pass
+        finally:
+            self.wfile = real
+        self.rec["status"] = "dropped after handling"
+        self._abort_connection()
+
     # ---- input -----------------------------------------------------------
 
     def _read_body(self):
@@ -1693,7 +1707,8 @@ class Handler(BaseHTTPRequestHandler):
             d = FAULTS.take_delay(method, path)
             if d:
                 time.sleep(d["delay_ms"] / 1000.0)
-            if FAULTS.take_drop(method, path):
+            drop = FAULTS.take_drop(method, path)
+            if drop and not drop.get("after_handling"):
                 self.rec["status"] = "dropped"
                 return self._abort_connection()
             f = FAULTS.take_status(method, path)
@@ -1713,6 +1728,8 @@ class Handler(BaseHTTPRequestHandler):
             user, groups = self._impersonate(user, groups)
             self.rec["user"], self.rec["groups"] = user, groups
             self._authorize(method, path, user)
+            if drop:
+                return self._handle_then_drop(method, path)
             self._route(method, path)
         except ApiError as e:
             self._send_error(e)

@@ -28,6 +28,13 @@ public final class KubeClient: Sendable {
 
     public var config: RESTConfig { transport.config }
 
+    /// A client that retries by `policy`, sharing this one's connections and
+    /// credentials: `client.withRetry(.cleanup).delete(…)` for paths that
+    /// must not leave a helper pod or process behind when the server is busy.
+    public func withRetry(_ policy: RetryPolicy) -> KubeClient {
+        KubeClient(transport: transport.withRetry(policy))
+    }
+
     // MARK: generic
 
     /// Sends a request; a non-2xx answer becomes a KubeError, a 2xx one is parsed as JSON.
@@ -72,11 +79,16 @@ public final class KubeClient: Sendable {
         return (items, resourceVersion)
     }
 
+    /// POSTs the object. If the answer is lost after sending, an object that
+    /// names itself is looked up instead of being sent twice (and returned if
+    /// the create had happened); one with only generateName is not retried.
     public func create(_ resource: ResourcePath, _ object: JSONValue) throws(KubeError) -> JSONValue {
         var target = resource
         target.name = nil
+        var named: String?
+        if let name = object.metadataName, !name.isEmpty, target.subresource == nil { named = target.named(name).path }
         return try json(HTTPRequest(method: "POST", path: target.path, body: Array(object.serialized().utf8),
-                                    contentType: "application/json"))
+                                    contentType: "application/json", createdObjectPath: named))
     }
 
     public func replace(_ resource: ResourcePath, _ object: JSONValue) throws(KubeError) -> JSONValue {

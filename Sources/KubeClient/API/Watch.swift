@@ -10,13 +10,17 @@ extension KubeClient {
     public enum WatchDecision: Sendable { case `continue`, stop }
 
     /// Blocks until `handler` says stop, `isCancelled` turns true, or the
-    /// watch fails `maxConsecutiveFailures` times in a row.
+    /// watch keeps failing: a 429/5xx or a dropped connection is retried by
+    /// `RetryDecision`'s rule for a GET (Retry-After honoured, else back-off),
+    /// waiting no longer than `isCancelled` allows; `maxConsecutiveFailures`
+    /// caps the attempts in a row further when given.
     public func watch(_ resource: ResourcePath, resourceVersion: String? = nil, labelSelector: String? = nil,
-                      fieldSelector: String? = nil, maxConsecutiveFailures: Int = 5,
+                      fieldSelector: String? = nil, maxConsecutiveFailures: Int? = nil,
                       isCancelled: @escaping @Sendable () -> Bool = { false },
                       handler: @escaping (WatchEvent) -> WatchDecision) throws(KubeError) {
         var version = resourceVersion ?? ""
         var failures = 0
+        var failingSince = 0.0
         if version.isEmpty {
             version = try relist(resource, labelSelector: labelSelector, fieldSelector: fieldSelector, handler: handler) ?? ""
             if version.isEmpty { return }
@@ -30,47 +34,65 @@ extension KubeClient {
             var stopped = false
             var gone = false
             var received = 0
-            let response: HTTPResponse
-            do {
-                response = try transport.stream(request, onData: { bytes in
-                    for line in splitter.push(bytes) {
-                        guard let json = try? JSONValue.parse(line), let event = WatchEvent(json: json) else { continue }
-                        received += 1
-                        if event.type == .error {
-                            if Status(json: event.object)?.code == 410 { gone = true; return false }
-                            if handler(event) == .stop { stopped = true; return false }
-                            continue
-                        }
-                        if let rv = event.resourceVersion, !rv.isEmpty { version = rv }
+            let result = try transport.streamAttempt(request, onData: { bytes in
+                for line in splitter.push(bytes) {
+                    guard let json = try? JSONValue.parse(line), let event = WatchEvent(json: json) else { continue }
+                    received += 1
+                    if event.type == .error {
+                        if Status(json: event.object)?.code == 410 { gone = true; return false }
                         if handler(event) == .stop { stopped = true; return false }
+                        continue
                     }
-                    return !isCancelled()
-                }, isCancelled: isCancelled)
-            } catch {
-                if error.kind == .cancelled { return }
-                failures += 1
-                if Log.enabled(6) { Log.write("watch \(resource.path) dropped: \(error); resuming from \(version)") }
-                if failures >= maxConsecutiveFailures { throw error }
-                sleepSeconds(transport.retry.backoff(attempt: failures))
-                continue
-            }
+                    if let rv = event.resourceVersion, !rv.isEmpty { version = rv }
+                    if handler(event) == .stop { stopped = true; return false }
+                }
+                return !isCancelled()
+            }, isCancelled: isCancelled)
             if stopped || isCancelled() { return }
-            if response.status == 410 { gone = true } else if !response.isSuccess {
-                let error = KubeError.fromResponse(code: response.status, body: response.body, server: config.server)
-                failures += 1
-                guard response.status == 429 || response.status >= 500, failures < maxConsecutiveFailures else { throw error }
-                sleepSeconds(transport.retry.wait(attempt: failures, retryAfter: response.header("Retry-After")))
-                continue
-            }
-            if gone {
+            // Events arrived: whatever ends this stream starts a new run of failures.
+            if received > 0 { failures = 0 }
+            let outcome: AttemptOutcome
+            let error: KubeError
+            switch result {
+            case .failed(let failure, let how):
+                if failure.kind == .cancelled { return }
+                outcome = how
+                error = failure
+            case .answered(let response) where response.status == 410 || gone:
                 if Log.enabled(6) { Log.write("watch \(resource.path): resourceVersion \(version) is too old, relisting") }
                 guard let fresh = try relist(resource, labelSelector: labelSelector, fieldSelector: fieldSelector, handler: handler) else { return }
                 version = fresh
                 failures = 0
                 continue
+            case .answered(let response) where response.isSuccess:
+                continue  // the server ended the stream (its timeout): resume from `version`
+            case .answered(let response):
+                outcome = .answered(status: response.status, retryAfter: RetryAfter.seconds(response.header("Retry-After")))
+                error = KubeError.fromResponse(code: response.status, body: response.body, server: config.server)
             }
-            if received > 0 { failures = 0 }
+            if failures == 0 { failingSince = monotonicSeconds() }
+            failures += 1
+            if let maxConsecutiveFailures, failures >= maxConsecutiveFailures { throw error }
+            let decision = RetryDecision.decide(.idempotent, attempt: failures, outcome: outcome,
+                                                elapsed: monotonicSeconds() - failingSince, policy: transport.retry,
+                                                jitter: Double.random(in: 0.8...1.2))
+            guard case .retry(let wait) = decision else { throw error }
+            if Log.enabled(6) {
+                Log.write("watch \(resource.path) \(error.httpStatus.map { "answered \($0)" } ?? "dropped: \(error.message)"): resuming from \(version) in \(RetryLog.duration(wait)) (retry \(failures)/\(RetryDecision.limit(outcome, policy: transport.retry)))")
+            }
+            if !Self.sleep(wait, unless: isCancelled) { return }
         }
+    }
+
+    /// Sleeps in short slices so that a cancelled watch stops waiting at once; false if cancelled.
+    static func sleep(_ seconds: Double, unless isCancelled: () -> Bool) -> Bool {
+        let end = monotonicSeconds() + seconds
+        while !isCancelled() {
+            let left = end - monotonicSeconds()
+            if left <= 0 { return true }
+            sleepSeconds(min(left, 0.1))
+        }
+        return false
     }
 
     /// Lists and hands each item to the handler as ADDED; nil when the handler stopped.

@@ -38,13 +38,23 @@ enum CurlErrors {
     }
 }
 
-extension KubeError {
-    /// Failures where nothing reached the server or the answer was lost: safe
-    /// to retry an idempotent request.
-    var isRetryableConnectionFailure: Bool {
-        switch kind {
-        case .connection: return true
-        default: return false
+extension CurlErrors {
+    /// Where a failed transfer broke, for the retry rule. Only codes that
+    /// prove nothing was sent count as `.notSent` (libcurl's byte counters
+    /// are not reliable across HTTP/2 and proxies); a certificate the client
+    /// rejects, a timeout, or a malformed URL will not change on a retry.
+    static func outcome(_ code: CURLcode) -> AttemptOutcome {
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_SSL_CONNECT_ERROR:
+            return .notSent
+        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
+            return .lost
+        case CURLE_SEND_FAIL_REWIND:
+            // libcurl wanted to resend a body on a new connection after a reused one died
+            // (it cannot rewind ours): to our rule that is a lost answer like any other.
+            return .lost
+        default:
+            return .fatal
         }
     }
 }

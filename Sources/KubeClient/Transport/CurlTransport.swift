@@ -9,86 +9,49 @@ import Darwin
 #endif
 
 /// REST over libcurl with the kubeconfig's TLS, credentials, proxy and
-/// impersonation. Connections are kept in a pool of easy handles; idempotent
-/// requests are retried on connection failures, 429 and 5xx.
+/// impersonation. Connections are kept in a pool of easy handles; failed
+/// attempts are retried by `RetryDecision`'s rule (CurlTransport+Send).
 public final class CurlTransport: Sendable {
     public let config: RESTConfig
     public let retry: RetryPolicy
     let credentials: CredentialSource
-    private let pool = Mutex<[CurlHandle]>([])
+    private let pool: HandlePool
     static let userAgent = "kubectl-aksnet/\(BuildInfo.version) (linux/\(BuildInfo.architecture)) libcurl"
 
-    public init(config: RESTConfig, environment: [String: String] = Environment.current().variables,
-                retry: RetryPolicy = RetryPolicy()) {
+    public convenience init(config: RESTConfig, environment: [String: String] = Environment.current().variables,
+                            retry: RetryPolicy = .standard) {
+        self.init(config: config, retry: retry, credentials: CredentialSource(config: config, environment: environment),
+                  pool: HandlePool())
+    }
+
+    private init(config: RESTConfig, retry: RetryPolicy, credentials: CredentialSource, pool: HandlePool) {
         self.config = config
         self.retry = retry
-        self.credentials = CredentialSource(config: config, environment: environment)
+        self.credentials = credentials
+        self.pool = pool
+    }
+
+    /// The same transport (connections, cached exec credential) with another
+    /// retry policy: `.cleanup` for paths that must not leave things behind.
+    public func withRetry(_ policy: RetryPolicy) -> CurlTransport {
+        CurlTransport(config: config, retry: policy, credentials: credentials, pool: pool)
     }
 
     /// Calls of the exec credential plugin so far (0 without one).
     public var execPluginCalls: Int { credentials.exec?.calls ?? 0 }
 
-    // MARK: requests
-
-    /// Sends a request and returns any answer that is not retried; callers
-    /// turn non-2xx into errors (`KubeError.fromResponse`).
-    public func send(_ request: HTTPRequest) throws(KubeError) -> HTTPResponse {
-        var attempt = 0
-        var refreshedAfter401 = false
-        while true {
-            attempt += 1
-            let response: HTTPResponse
-            do {
-                response = try perform(request, onData: nil, isCancelled: { false })
-            } catch {
-                if error.isRetryableConnectionFailure, request.isIdempotent, attempt < retry.maxAttempts {
-                    sleepSeconds(retry.backoff(attempt: attempt))
-                    continue
-                }
-                throw error
-            }
-            if response.status == 401, !refreshedAfter401, credentials.invalidate() {
-                refreshedAfter401 = true
-                attempt -= 1
-                continue
-            }
-            if (response.status == 429 || response.status >= 500), request.method != "POST", request.isIdempotent,
-               attempt < retry.maxAttempts {
-                let wait = retry.wait(attempt: attempt, retryAfter: response.header("Retry-After"))
-                if Log.enabled(6) { Log.write("Got a Retry-After \(wait)s response for attempt \(attempt) to \(request.path)") }
-                sleepSeconds(wait)
-                continue
-            }
-            return response
-        }
-    }
-
-    /// A streaming request (watch, logs): `onData` gets each chunk of a 2xx
-    /// answer until it returns false, the server ends it, or `isCancelled`.
-    /// Non-2xx answers come back whole, as from `send`.
-    public func stream(_ request: HTTPRequest, onData: @escaping ([UInt8]) -> Bool,
-                       isCancelled: @escaping () -> Bool) throws(KubeError) -> HTTPResponse {
-        var refreshedAfter401 = false
-        while true {
-            let response = try perform(request, onData: onData, isCancelled: isCancelled)
-            if response.status == 401, !refreshedAfter401, credentials.invalidate() {
-                refreshedAfter401 = true
-                continue
-            }
-            return response
-        }
-    }
-
     // MARK: one attempt
 
-    private func perform(_ request: HTTPRequest, onData: (([UInt8]) -> Bool)?,
-                         isCancelled: @escaping () -> Bool) throws(KubeError) -> HTTPResponse {
+    /// One attempt. Transfer failures come back with their outcome for the
+    /// retry rule; only missing credentials throw.
+    func perform(_ request: HTTPRequest, timeout: Double?, onData: (([UInt8]) -> Bool)?,
+                 isCancelled: @escaping () -> Bool) throws(KubeError) -> Attempt {
         let creds = try credentials.current()
-        guard let handle = checkout() else {
-            throw KubeError(kind: .connection, message: "cannot create a libcurl handle", server: config.server)
+        guard let handle = pool.checkout() else {
+            return .failed(KubeError(kind: .connection, message: "cannot create a libcurl handle", server: config.server), .fatal)
         }
         var reusable = true
-        defer { checkin(handle, reusable: reusable) }
+        defer { pool.checkin(handle, reusable: reusable) }
         let transfer = Transfer(upload: request.body ?? [], onData: onData, isCancelled: isCancelled)
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
@@ -96,7 +59,7 @@ public final class CurlTransport: Sendable {
         let started = monotonicSeconds()
         let code: CURLcode = withExtendedLifetime(transfer) {
             let user = Unmanaged.passUnretained(transfer).toOpaque()
-            configure(handle, request: request, url: url, creds: creds, user: user, headers: &headerList)
+            configure(handle, request: request, url: url, timeout: timeout, creds: creds, user: user, headers: &headerList)
             return curl_easy_perform(handle.raw)
         }
         let elapsedMs = Int((monotonicSeconds() - started) * 1000)
@@ -108,26 +71,32 @@ public final class CurlTransport: Sendable {
         if code != CURLE_OK {
             reusable = false
             // A stream the consumer or the caller stopped is a normal end, not an error.
-            if code == CURLE_WRITE_ERROR, onData != nil, !transfer.overflow { return response(transfer) }
+            if code == CURLE_WRITE_ERROR, onData != nil, !transfer.overflow { return .answered(response(transfer)) }
             if code == CURLE_ABORTED_BY_CALLBACK {
-                throw KubeError(kind: .cancelled, message: "request cancelled", server: config.server)
+                return .failed(KubeError(kind: .cancelled, message: "request cancelled", server: config.server), .fatal)
             }
             if transfer.overflow {
-                throw KubeError(kind: .invalidResponse, message: "response from \(url) is larger than \(transfer.maxBody) bytes", server: config.server)
+                return .failed(KubeError(kind: .invalidResponse, message: "response from \(url) is larger than \(transfer.maxBody) bytes",
+                                         server: config.server), .fatal)
             }
-            throw CurlErrors.map(code, detail: handle.errorText, osErrno: handle.info(CURLINFO_OS_ERRNO), server: config.server, config: config)
+            let error = CurlErrors.map(code, detail: handle.errorText, osErrno: handle.info(CURLINFO_OS_ERRNO), server: config.server, config: config)
+            return .failed(error, CurlErrors.outcome(code))
         }
-        return response(transfer)
+        return .answered(response(transfer))
     }
 
     private func response(_ transfer: Transfer) -> HTTPResponse {
         HTTPResponse(status: transfer.status, headers: transfer.headers, body: transfer.body)
     }
 
-    private func configure(_ h: CurlHandle, request: HTTPRequest, url: String, creds: RequestCredentials,
+    private func configure(_ h: CurlHandle, request: HTTPRequest, url: String, timeout: Double?, creds: RequestCredentials,
                            user: UnsafeMutableRawPointer, headers: inout UnsafeMutablePointer<curl_slist>?) {
         prepareConnection(h, url: url, creds: creds)
-        if let timeout = config.requestTimeout, !request.isStream { h.set(CURLOPT_TIMEOUT_MS, Int(timeout * 1000)) }
+        // What is left of --request-timeout: it bounds the call, retries included, as in client-go.
+        if let timeout, !request.isStream { h.set(CURLOPT_TIMEOUT_MS, max(1, Int(timeout * 1000))) }
+        // libcurl silently resends a request whose reused connection died before any answer byte;
+        // for a request that is not safe twice, a new connection leaves that choice to our rule.
+        if request.safety != .idempotent { h.set(CURLOPT_FRESH_CONNECT, 1) }
         if !config.disableCompression { h.set(CURLOPT_ACCEPT_ENCODING, "") }
         _ = ccurl_setopt_write_function(h.raw, TransferCallbacks.write)
         _ = ccurl_setopt_pointer(h.raw, CURLOPT_WRITEDATA, user)
@@ -204,21 +173,6 @@ public final class CurlTransport: Sendable {
         }
     }
 
-    // MARK: handle pool
-
-    private func checkout() -> CurlHandle? {
-        if let handle = pool.withLock({ $0.popLast() }) {
-            handle.reset()
-            return handle
-        }
-        return CurlHandle()
-    }
-
-    private func checkin(_ handle: CurlHandle, reusable: Bool) {
-        guard reusable else { return }
-        pool.withLock { if $0.count < 8 { $0.append(handle) } }
-    }
-
     static func reasonText(_ status: Int) -> String {
         switch status {
         case 200: return "OK"
@@ -234,9 +188,30 @@ public final class CurlTransport: Sendable {
         case 422: return "Unprocessable Entity"
         case 429: return "Too Many Requests"
         case 500: return "Internal Server Error"
+        case 502: return "Bad Gateway"
         case 503: return "Service Unavailable"
+        case 504: return "Gateway Timeout"
         default: return ""
         }
+    }
+}
+
+/// Idle easy handles, each keeping its connection open for the next request.
+/// Shared by the transports `withRetry` makes.
+final class HandlePool: Sendable {
+    private let handles = Mutex<[CurlHandle]>([])
+
+    func checkout() -> CurlHandle? {
+        if let handle = handles.withLock({ $0.popLast() }) {
+            handle.reset()
+            return handle
+        }
+        return CurlHandle()
+    }
+
+    func checkin(_ handle: CurlHandle, reusable: Bool) {
+        guard reusable else { return }
+        handles.withLock { if $0.count < 8 { $0.append(handle) } }
     }
 }
 

@@ -9,9 +9,14 @@ public struct HTTPRequest: Sendable {
     public var accept: String
     /// Long-lived streams (watch, logs -f) are not cut by --request-timeout.
     public var isStream: Bool
+    /// For a create that names its object: that object's path. When the
+    /// answer is lost, the client GETs it there instead of sending the create
+    /// blindly again (see `RequestSafety.namedCreate`).
+    public var createdObjectPath: String?
 
     public init(method: String = "GET", path: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
-                contentType: String? = nil, accept: String = "application/json", isStream: Bool = false) {
+                contentType: String? = nil, accept: String = "application/json", isStream: Bool = false,
+                createdObjectPath: String? = nil) {
         self.method = method
         self.path = path
         self.headers = headers
@@ -19,16 +24,12 @@ public struct HTTPRequest: Sendable {
         self.contentType = contentType
         self.accept = accept
         self.isStream = isStream
+        self.createdObjectPath = createdObjectPath
     }
 
-    /// Safe to send twice: retried on connection failures, 429 and 5xx. A
-    /// create (POST) and a JSON patch never are.
-    public var isIdempotent: Bool {
-        switch method {
-        case "GET", "HEAD", "PUT", "DELETE", "OPTIONS": return true
-        case "PATCH": return contentType != "application/json-patch+json"
-        default: return false
-        }
+    /// What sending it twice would do: decides which failures are retried.
+    public var safety: RequestSafety {
+        RequestSafety(method: method, createsNamedObject: createdObjectPath != nil)
     }
 }
 

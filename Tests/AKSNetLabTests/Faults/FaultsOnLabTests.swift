@@ -54,15 +54,20 @@ import Testing
         #expect((first.stderr + second.stderr).contains("429 Too Many Requests"))
         let ours = try (0..<2).map { _ in try Shell.run(plugin, ["version"] + kc + ["-v=6"], timeout: 30) }
         #expect(ours.allSatisfy { $0.status == 0 && $0.stdout.contains("Server Version: v1.32") }, "\(ours)")
-        #expect(ours.map(\.stderr).joined().contains("Got a Retry-After 1.0s response"), "\(ours)")
+        #expect(ours.map(\.stderr).joined().contains("429 Too Many Requests: retrying in 1s (retry 1/10)"), "\(ours)")
 
-        // Upgrades are throttled too: our exec says so in one line (it does not retry an upgrade).
+        // Upgrades are throttled too: our exec retries the upgrade (Retry-After: 1) until
+        // --request-timeout leaves no room for another wait, then says so in one line.
         _ = try Self.fault(dir, ["set", "api-429=1:1"])
-        let throttledExec = try Shell.run(plugin, ["exec"] + kc + ["anypod", "--", "true"], timeout: 30)
+        let (throttledExec, execTime) = try Self.timed {
+            try Shell.run(plugin, ["exec"] + kc + ["--request-timeout=3s", "anypod", "--", "true"], timeout: 30)
+        }
         #expect(throttledExec.status == 1
                 && throttledExec.stderr == "Error from server (TooManyRequests): Too many requests, please try again later.\n", "\(throttledExec)")
+        #expect(execTime >= 1.5 && execTime < 6, "retried within the request timeout? \(execTime) s")
 
-        // 503 on every second request, set at run time: GETs are retried, a POST is not.
+        // 503 with Retry-After on every second request, set at run time: GETs and a POST are
+        // sent again (the server said it did not act) and succeed.
         #expect(try Self.fault(dir, ["clear", "api-429"]).stdout == "no faults\n")
         #expect(try Self.fault(dir, ["set", "api-5xx=0.5"]).stdout == "api-5xx=0.5:503\n")
         var overrides = ConfigOverrides()
@@ -71,17 +76,22 @@ import Testing
         _ = try client.version()  // the even request: answered
         let pod: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "posted"],
                               "spec": ["containers": [["name": "main", "image": "busybox", "command": ["sleep", "60"]]]]]
-        // The odd one fails; a retry would have been answered, and the pod would exist.
-        #expect(throws: KubeError.self) { _ = try client.create(.pods("default", nil), pod) }
+        // The odd one gets 503 + Retry-After: 1; the POST sent again is the even one, answered.
         do {
             _ = try client.create(.pods("default", nil), pod)
         } catch {
-            Issue.record("the second POST (an even request) failed: \(error)")
+            Issue.record("the POST was not sent again after 503 + Retry-After: \(error)")
         }
         let retried = try Shell.run(plugin, ["version"] + kc + ["-v=6"], timeout: 30)
-        #expect(retried.status == 0 && retried.stderr.contains("Got a Retry-After 1.0s response"), "\(retried)")
+        #expect(retried.status == 0 && retried.stderr.contains("503 Service Unavailable: retrying in 1s (retry 1/10)"), "\(retried)")
         let kubectlRetried = try Shell.run(kubectl, kc + ["get", "pod", "posted", "-o", "name"], timeout: 30)
         #expect(kubectlRetried.status == 0 && kubectlRetried.stdout == "pod/posted\n", "\(kubectlRetried)")
+        // 500 without Retry-After: the server may have acted, so a POST is not sent again.
+        #expect(try Self.fault(dir, ["set", "api-5xx=1:500"]).stdout == "api-5xx=1:500\n")
+        let unsent: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "not-posted"],
+                                 "spec": ["containers": [["name": "main", "image": "busybox", "command": ["sleep", "60"]]]]]
+        let refused = try #require(throws: KubeError.self) { _ = try client.create(.pods("default", nil), unsent) }
+        #expect(refused.httpStatus == 500, "\(refused)")
 
         // 3 s of latency: --request-timeout=1s ends both within 1 s (and a bit).
         _ = try Self.fault(dir, ["clear"])
