@@ -44,7 +44,7 @@ public struct Cleanup {
 
     public func delete(_ leftover: Leftover) throws(KubeError) {
         do {
-            try client.delete(.pods(leftover.namespace, leftover.name), gracePeriodSeconds: 0)
+            try client.forCleanup.delete(.pods(leftover.namespace, leftover.name), gracePeriodSeconds: 0)
         } catch where error.kind == .notFound {
             return
         }

@@ -180,7 +180,7 @@ public final class CaptureWorker: @unchecked Sendable {
             return pid
         }
         guard let pid else { return }
-        _ = client.quickExec(namespace: execTarget.namespace, pod: execTarget.pod, container: execTarget.container,
+        _ = client.forCleanup.quickExec(namespace: execTarget.namespace, pod: execTarget.pod, container: execTarget.container,
                              TcpdumpInvocation.stopCommand(pid: pid))
     }
 }
