@@ -18,12 +18,17 @@ final class StreamRelay: ChannelDuplexHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var pendingRead = false
     private var closing = false
+    private var cutDone = false
     /// Client side only.
     private let drop: APIFaults.StreamDrop?
     private var bytesToClient = 0
+    private var frames: FrameBoundaries?
     private var dropTimer: Scheduled<Void>?
 
-    private init(drop: APIFaults.StreamDrop?) { self.drop = drop }
+    private init(drop: APIFaults.StreamDrop?) {
+        self.drop = drop
+        frames = drop?.afterBytes.map { FrameBoundaries(limit: $0) }
+    }
 
     /// The client's relay (with the fault in force when the stream started) and the kubelet's.
     static func pair(drop: APIFaults.StreamDrop?) -> (client: StreamRelay, kubelet: StreamRelay) {
@@ -87,16 +92,24 @@ final class StreamRelay: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func send(_ buffer: ByteBuffer) {
         guard let context, !closing else { return }
-        guard let limit = drop?.afterBytes else {
+        guard var frames else {
             context.write(wrapOutboundOut(buffer), promise: nil)
             return
         }
+        // stream-drop after N bytes: the frame that crosses N goes out whole, then the cut.
+        frames.feed(buffer.readableBytesView)
+        self.frames = frames
+        let start = bytesToClient
         bytesToClient += buffer.readableBytes
-        let written = context.writeAndFlush(wrapOutboundOut(buffer))
-        if bytesToClient >= limit {
-            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            written.whenComplete { _ in bound.value.cut() }
+        guard let cutPoint = frames.cutPoint, cutPoint <= bytesToClient else {
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            return
         }
+        var rest = buffer
+        let last = rest.readSlice(length: cutPoint - start) ?? rest
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(last)).whenComplete { _ in bound.value.cut() }
+        closing = true
     }
 
     private func resumeReading() {
@@ -118,7 +131,8 @@ final class StreamRelay: ChannelDuplexHandler, RemovableChannelHandler {
     /// The injected fault: both connections close now; the client gets no close frame, the
     /// kubelet sees its client gone and stops the session's children.
     private func cut() {
-        guard let context, !closing else { return }
+        guard let context, !cutDone else { return }
+        cutDone = true
         closing = true
         dropTimer?.cancel()
         partner?.context?.close(promise: nil)

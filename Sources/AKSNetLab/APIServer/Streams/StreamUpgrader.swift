@@ -80,18 +80,17 @@ final class StreamUpgrader: HTTPServerProtocolUpgrader, @unchecked Sendable {
             }
         }.flatMapErrorThrowing { error in
             // The handler answers a declined upgrade: here with kube-apiserver's words for a kubelet it could not use.
-            bound.value.pending?.put((delay: 0, failure: Self.failure(error, kubelet: bound.value.kubelets.address(node: node))))
+            bound.value.pending?.put((delay: 0, failure: Self.failure(error)))
             throw StreamUpgradeDeclined()
         }
     }
 
     /// kube-apiserver's answer when the kubelet cannot be reached or refuses the upgrade.
-    static func failure(_ error: any Error, kubelet: String) -> FaultSwitch.Failure {
+    static func failure(_ error: any Error) -> FaultSwitch.Failure {
         if let refused = error as? KubeletRefused {
             let text = refused.body.trimmingCharacters(in: .whitespacesAndNewlines)
-            return FaultSwitch.Failure(error: APIError.make(refused.status >= 500 ? 500 : refused.status,
-                                                            refused.status == 404 ? "NotFound" : (refused.status >= 500 ? "InternalError" : "BadRequest"),
-                                                            text), headers: [])
+            let reason = refused.status == 404 ? "NotFound" : (refused.status >= 500 ? "InternalError" : "BadRequest")
+            return FaultSwitch.Failure(error: APIError.make(refused.status >= 500 ? 500 : refused.status, reason, text), headers: [])
         }
         return FaultSwitch.Failure(error: APIError.make(500, "InternalError", "\(error)"), headers: [])
     }
