@@ -51,7 +51,7 @@ public struct KubeletEndpoints: Sendable {
         return promise.futureResult
     }
 
-    /// `https://HOST:PORT` style name of a node's kubelet, for messages.
+    /// `HOST:PORT` of a node's kubelet (the Host header, messages).
     func address(node: String) -> String { "\(host(node: node) ?? node):\(port)" }
 }
 
