@@ -244,7 +244,7 @@ enum DPLab {
             let during = RootSnapshot.take(labID: spec.labID)
             #expect(during.links == before.links, "the root namespace must get no lab link")
             #expect(during.iptables == before.iptables, "the root namespace must get no lab rule")
-            #expect(during.labNamespaces.count == 1 + spec.nodePools.reduce(0) { $0 + $1.count })
+            #expect(during.labNamespaces.count == 2 + spec.nodePools.reduce(0) { $0 + $1.count }, "the nodes, the VNet router and the control plane")
             try body(lab)
             // The root namespace has no route to pod IPs through a lab interface (there is none).
             for pod in lab.pods where !pod.hostNetwork {

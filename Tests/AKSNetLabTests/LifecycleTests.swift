@@ -41,7 +41,7 @@ import Testing
         #expect(up.status == 0, "\(up.stderr)")
         #expect(elapsed < 10, "up took \(elapsed) s")
         let labID = try Self.labID(dir)
-        #expect(try Self.labNamespaces(labID).count == 4, "three nodes and the VNet router")
+        #expect(try Self.labNamespaces(labID).count == 5, "three nodes, the VNet router and the control plane")
 
         let nodes = try Shell.run(kubectl, ["--kubeconfig", dir + "/kubeconfig", "get", "nodes", "-o", "wide", "--no-headers"])
         let lines = nodes.stdout.split(separator: "\n")
@@ -91,10 +91,10 @@ import Testing
         let pid = try #require(Int32((try String(contentsOfFile: dirs[0] + "/lab.pid", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
         kill(pid, SIGKILL)
         usleep(300_000)
-        #expect(try Self.labNamespaces(ids[0]).count == 3, "namespaces survive the crash until down")
+        #expect(try Self.labNamespaces(ids[0]).count == 4, "namespaces survive the crash until down")
         #expect(try Self.lab(["down", "--dir", dirs[0]]).status == 0)
         #expect(try Self.labNamespaces(ids[0]).isEmpty)
-        #expect(try Self.labNamespaces(ids[1]).count == 3, "the other lab is untouched")
+        #expect(try Self.labNamespaces(ids[1]).count == 4, "the other lab is untouched")
         #expect(try Self.lab(["down", "--dir", dirs[1]]).status == 0)
         #expect(try Self.labNamespaces(ids[1]).isEmpty)
     }

@@ -40,16 +40,27 @@ public struct LabAddressPlan: Sendable, Equatable {
     public static let transparentGatewayIPv6 = "fe80::1"
     /// Dual stack: VNet subnets fd00:10:224:<pool>::/64, pod CIDR fd12:3456:789a::/64 (a /80 per node).
     public static let clusterPodCIDRv6 = "fd12:3456:789a::/64"
+    /// The control plane's subnet (like AKS's API server VNet integration subnet): the VNet router
+    /// holds .1, the API server's address is .4. Nodes reach it through the router, as AKS nodes
+    /// reach their API server endpoint; it opens the connections to each kubelet's port 10250.
+    public static let controlPlaneSubnet = IPv4CIDR(IPv4Address(0x0AE0_FF00), prefix: 28)  // 10.224.255.0/28
+    public static var controlPlaneIPv4: IPv4Address { controlPlaneSubnet.host(4) }
+    public static var controlPlaneGatewayIPv4: IPv4Address { controlPlaneSubnet.host(1) }
+    /// The kubelet's port (`status.daemonEndpoints.kubeletEndpoint.Port`), on each node's InternalIP.
+    public static let kubeletPort: UInt16 = 10250
 
     public var spec: LabNetworkSpec
     public var vnetNetns: String
     public var nodes: [NodeNetwork]
     public var poolSubnets: [IPv4CIDR]
+    /// The control plane's network namespace, `aksl-<id>-cp`.
+    public var controlPlaneNetns: String
 
     public init(spec: LabNetworkSpec) throws {
         try spec.validate()
         self.spec = spec
         vnetNetns = LabNames.vnet(labID: spec.labID)
+        controlPlaneNetns = LabNames.controlPlane(labID: spec.labID)
         var nodes: [NodeNetwork] = []
         var subnets: [IPv4CIDR] = []
         let dual = spec.ipFamily == .dual
@@ -58,7 +69,8 @@ public struct LabAddressPlan: Sendable, Equatable {
             guard let subnet = pool.subnet ?? LabAddressPlan.defaultPoolBase.subnet(prefix: 24, index: UInt32(p)) else {
                 throw LabNetworkError.invalidSpec("no default subnet for pool \(p)")
             }
-            for other in subnets where other.contains(subnet.network) || subnet.contains(other.network) {
+            let controlPlane = LabAddressPlan.controlPlaneSubnet
+            for other in subnets + [controlPlane] where other.contains(subnet.network) || subnet.contains(other.network) {
                 throw LabNetworkError.invalidSpec("pool \(pool.name) subnet \(subnet) overlaps \(other)")
             }
             subnets.append(subnet)

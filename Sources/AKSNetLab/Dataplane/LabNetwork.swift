@@ -33,6 +33,7 @@ public final class LabNetwork: @unchecked Sendable {
             for node in plan.nodes {
                 try builder.buildNode(node, record: network.recordNamespace)
             }
+            try builder.buildControlPlane(record: network.recordNamespace)
             try builder.finishVNet()
         } catch {
             try? network.down()
@@ -76,6 +77,8 @@ public final class LabNetwork: @unchecked Sendable {
     }
 
     public var spec: LabNetworkSpec { plan.spec }
+    /// Where the API server's connections to the kubelets start: namespace and address.
+    public var controlPlane: (netns: String, ipv4: IPv4Address) { (plan.controlPlaneNetns, LabAddressPlan.controlPlaneIPv4) }
     public var nodes: [NodeNetwork] { plan.nodes }
     public var pods: [PodNetwork] { locked { state.pods } }
     public var services: [ServiceSpec] { locked { state.services } }

@@ -85,6 +85,8 @@ public enum LabNames {
     public static func vnet(labID: String) -> String { "\(prefix)\(labID)-vnet" }
     public static func node(labID: String, index: Int) -> String { "\(prefix)\(labID)-node\(index + 1)" }
     public static func pod(labID: String, name: String) -> String { "\(prefix)\(labID)-pod-\(name)" }
+    /// The control plane's namespace: where the API server's connections to the kubelets start.
+    public static func controlPlane(labID: String) -> String { "\(prefix)\(labID)-cp" }
 
     /// Lowercase letters, digits, '-' and '.', not starting with '-' (kept out of argv option parsing).
     public static func isValidName(_ name: String) -> Bool {

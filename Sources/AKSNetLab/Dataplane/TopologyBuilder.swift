@@ -97,6 +97,27 @@ struct TopologyBuilder {
         return routes
     }
 
+    /// The control plane's namespace: one veth to the VNet router (`apiserver` there, `eth0` here)
+    /// on its own small subnet. Only the router routes to it; the root namespace gets nothing.
+    func buildControlPlane(record: (String) throws -> Void) throws {
+        let netns = plan.controlPlaneNetns
+        let subnet = LabAddressPlan.controlPlaneSubnet
+        try record(netns)
+        try Netns.add(netns)
+        try Netns.ip(plan.vnetNetns, ["link", "add", "apiserver", "mtu", "\(spec.mtu)", "type", "veth",
+                                      "peer", "name", "eth0", "mtu", "\(spec.mtu)", "netns", netns])
+        try Netns.ipBatch(plan.vnetNetns, [
+            ["addr", "add", "\(LabAddressPlan.controlPlaneGatewayIPv4)/\(subnet.prefix)", "dev", "apiserver"],
+            ["link", "set", "apiserver", "up"],
+        ])
+        try Netns.ipBatch(netns, [
+            ["link", "set", "lo", "up"],
+            ["link", "set", "eth0", "up"],
+            ["addr", "add", "\(LabAddressPlan.controlPlaneIPv4)/\(subnet.prefix)", "dev", "eth0"],
+            ["route", "add", "default", "via", "\(LabAddressPlan.controlPlaneGatewayIPv4)", "dev", "eth0"],
+        ])
+    }
+
     func finishVNet() throws {
         try Netns.iptablesRestore(plan.vnetNetns, KubeProxyRules.vnetEdgeFilter(nodeIPs: plan.nodes.map(\.ipv4)))
     }

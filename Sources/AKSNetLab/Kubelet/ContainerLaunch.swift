@@ -23,6 +23,8 @@ struct ContainerLaunch: Equatable {
         var netns: String
         var nodeRoot: String
         var serviceAccount: String = "default"
+        /// PATH of the container: the image's own programs first (see `LabImages.binDirectory`).
+        var path: String = ContainerLaunch.defaultPath
     }
 
     var argv: [String]
@@ -55,32 +57,37 @@ struct ContainerLaunch: Equatable {
             }
         }
 
-        let commandPart = container["command"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let argsPart = container["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        var command = commandPart + argsPart
-        if commandPart.isEmpty && argsPart.isEmpty { command = defaultCommand }
-        guard !command.isEmpty else { throw ConfigError(message: "no command specified") }
-
-        // Environment: defaults a runtime adds, then the spec's own (later wins in env).
+        // Environment: what the runtime sets from the image (PATH, HOSTNAME, HOME), then what the kubelet
+        // gives — the service variables, then the spec's own, each value expanded against those before it.
         let user = runAsUser ?? 0
-        var environment: [(String, String)] = [
-            ("PATH", defaultPath), ("HOSTNAME", String(context.name.prefix(63))), ("HOME", user == 0 ? "/root" : "/"),
+        let image: [(String, String)] = [("PATH", context.path), ("HOSTNAME", String(context.name.prefix(63))),
+                                         ("HOME", user == 0 ? "/root" : "/")]
+        var defined: [(String, String)] = [
             ("KUBERNETES_SERVICE_HOST", "10.0.0.1"), ("KUBERNETES_SERVICE_PORT", "443"),
             ("KUBERNETES_SERVICE_PORT_HTTPS", "443"), ("KUBERNETES_PORT", "tcp://10.0.0.1:443"),
         ]
         for entry in container["env"]?.arrayValue ?? [] {
             guard let key = entry["name"]?.stringValue, !key.isEmpty, !key.contains("=") else { continue }
             if let value = entry["value"]?.stringValue {
-                environment.append((key, expand(value, environment)))
+                defined.append((key, ContainerExpansion.expand(value, in: defined)))
             } else if let path = entry["valueFrom"]?["fieldRef"]?["fieldPath"]?.stringValue {
                 let fields = ["metadata.name": context.name, "metadata.namespace": context.namespace, "metadata.uid": context.uid,
                               "spec.nodeName": context.nodeName, "status.podIP": context.podIP, "status.hostIP": context.hostIP,
                               "spec.serviceAccountName": context.serviceAccount]
-                environment.append((key, fields[path] ?? ""))
+                defined.append((key, fields[path] ?? ""))
             } else {
-                environment.append((key, ""))
+                defined.append((key, ""))
             }
         }
+        var environment = image + defined
+
+        // command and args are expanded against the container's variables (not the image's), as the kubelet does.
+        let commandPart = (container["command"]?.arrayValue?.compactMap(\.stringValue) ?? []).map { ContainerExpansion.expand($0, in: defined) }
+        let argsPart = (container["args"]?.arrayValue?.compactMap(\.stringValue) ?? []).map { ContainerExpansion.expand($0, in: defined) }
+        var command = commandPart + argsPart
+        if commandPart.isEmpty && argsPart.isEmpty { command = defaultCommand }
+        guard !command.isEmpty else { throw ConfigError(message: "no command specified") }
+
         // hostPath volumes are bind mounts (below); the node's root is also named in the environment.
         let hostRootVolumes = Set((pod["spec"]?["volumes"]?.arrayValue ?? []).compactMap { volume -> String? in
             volume["hostPath"]?["path"]?.stringValue == "/" ? volume["name"]?.stringValue : nil
@@ -129,32 +136,5 @@ struct ContainerLaunch: Equatable {
         var name = text.lowercased()
         if name.hasPrefix("cap_") { name.removeFirst(4) }
         return name
-    }
-
-    /// Kubernetes' `$(VAR)` expansion against earlier variables; `$$` escapes.
-    static func expand(_ value: String, _ environment: [(String, String)]) -> String {
-        guard value.contains("$") else { return value }
-        var out = ""
-        var rest = Substring(value)
-        while let dollar = rest.firstIndex(of: "$") {
-            out += rest[..<dollar]
-            let after = rest[rest.index(after: dollar)...]
-            if after.hasPrefix("$") {
-                out += "$"
-                rest = after.dropFirst()
-            } else if after.hasPrefix("("), let close = after.firstIndex(of: ")") {
-                let key = String(after[after.index(after: after.startIndex)..<close])
-                if let found = environment.last(where: { $0.0 == key }) {
-                    out += found.1
-                } else {
-                    out += "$(" + key + ")"
-                }
-                rest = after[after.index(after: close)...]
-            } else {
-                out += "$"
-                rest = after
-            }
-        }
-        return out + rest
     }
 }

@@ -26,6 +26,8 @@ final class KubeletContainer {
     let ephemeral: Bool
     let image: String
     let logPath: String
+    /// PATH inside the container: its image's programs first (exec sees the same).
+    var path = ContainerLaunch.defaultPath
     var logOffset: Int64 = 0
     var logFinished = false
     var process: LabProcess?
@@ -102,7 +104,7 @@ final class KubeletPod {
     func sandbox() -> PodSandbox? {
         guard let network, !terminal else { return nil }
         func entry(_ c: KubeletContainer) -> PodSandbox.Container {
-            PodSandbox.Container(name: c.name, pid: c.pid, command: c.command, io: c.io, logPath: c.logPath)
+            PodSandbox.Container(name: c.name, pid: c.pid, command: c.command, io: c.io, logPath: c.logPath, path: c.path)
         }
         return PodSandbox(namespace: namespace, name: name, uid: uid, netns: network.netnsName, nodeName: nodeName,
                           hostNetwork: network.hostNetwork, containers: containers.map(entry),

@@ -112,7 +112,9 @@ extension LabKubelet {
         let context = ContainerLaunch.PodContext(
             namespace: pod.namespace, name: pod.name, uid: pod.uid, nodeName: pod.nodeName,
             podIP: network.ipv4.description, hostIP: pod.hostIP, netns: network.netnsName, nodeRoot: nodeRoot(pod.nodeName),
-            serviceAccount: pod.object["spec"]?["serviceAccountName"]?.stringValue ?? "default")
+            serviceAccount: pod.object["spec"]?["serviceAccountName"]?.stringValue ?? "default",
+            path: ImageOverlays.path(for: container.image, root: imagesRoot))
+        container.path = context.path
         let launch: ContainerLaunch
         do {
             launch = try ContainerLaunch.make(pod: pod.object, container: container.spec, context: context,

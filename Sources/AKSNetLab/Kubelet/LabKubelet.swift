@@ -42,8 +42,12 @@ public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
         self.nodeRoot = nodeRoot ?? { node in "\(directory)/nodes/\(node)" }
     }
 
+    /// Where the images' own programs are (see `ImageOverlays`).
+    var imagesRoot: String { directory + "/images" }
+
     /// Starts watching pods (existing ones included) and takes over graceful pod deletion.
     public func start() throws {
+        try ImageOverlays.install(root: imagesRoot)
         queue.sync {
             guard !running else { return }
             running = true

@@ -43,6 +43,8 @@ enum ClusterObjects {
             "spec": .object(spec),
             "status": [
                 "addresses": .array(addresses),
+                // Where the API server reaches this node's kubelet (exec, attach, port-forward, logs): InternalIP:10250.
+                "daemonEndpoints": ["kubeletEndpoint": ["Port": .int(Int64(LabAddressPlan.kubeletPort))]],
                 "capacity": ["cpu": "4", "memory": "16365516Ki", "pods": "110", "ephemeral-storage": "129886128Ki"],
                 "allocatable": ["cpu": "3860m", "memory": "12880844Ki", "pods": "110", "ephemeral-storage": "119703055367"],
                 "conditions": [
@@ -58,6 +60,24 @@ enum ClusterObjects {
                     "operatingSystem": "linux", "osImage": "Ubuntu 22.04.5 LTS", "systemUUID": .string(UUID().uuidString.lowercased()),
                 ],
             ],
+        ]
+    }
+
+    /// The `kubernetes` Service's Endpoints and EndpointSlice, as the API server keeps them: the
+    /// control plane's address on 443, which is how pods and nodes learn where the API server is.
+    /// (The lab's API server also answers clients on 127.0.0.1:PORT, the kubeconfig's server.)
+    static func kubernetesEndpoints() -> [(ResourceType, JSONValue)] {
+        let address = JSONValue.string(LabAddressPlan.controlPlaneIPv4.description)
+        let labels: JSONValue = ["endpointslice.kubernetes.io/skip-mirror": "true"]
+        return [
+            (.endpoints, ["apiVersion": "v1", "kind": "Endpoints",
+                          "metadata": ["name": "kubernetes", "namespace": "default", "labels": labels],
+                          "subsets": [["addresses": [["ip": address]], "ports": [["name": "https", "port": 443, "protocol": "TCP"]]]]]),
+            (.endpointSlices, ["apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                               "metadata": ["name": "kubernetes", "namespace": "default", "labels": ["kubernetes.io/service-name": "kubernetes"]],
+                               "addressType": "IPv4",
+                               "endpoints": [["addresses": [address], "conditions": ["ready": true]]],
+                               "ports": [["name": "https", "port": 443, "protocol": "TCP"]]]),
         ]
     }
 

@@ -19,14 +19,17 @@ enum LabDaemon {
         let started = Date()
         let network = try LabNetwork.up(networkSpec(config), stateFile: directory.networkState)
         var server: LabAPIServer?
+        var streaming: NodeStreamingServers?
         var kubelet: LabKubelet?
         var services: ServiceController?
         var sshds: [LabProcess] = []
         var faultKeeper: DataplaneFaultKeeper?
-        // Stop order: the fault keeper, the API server, the service controller, the kubelet (its pods' processes), the nodes' sshd, then the network.
+        // Stop order: the fault keeper, the API server, the kubelets' streaming servers, the service controller,
+        // the kubelet (its pods' processes), the nodes' sshd, then the network.
         defer {
             faultKeeper?.stop()
             if let server { blocking { await server.shutdown() } }
+            if let streaming { blocking { await streaming.shutdown() } }
             services?.stop()
             kubelet?.stop()
             for sshd in sshds { sshd.stop() }
@@ -56,8 +59,19 @@ enum LabDaemon {
         let serviceController = ServiceController(store: store, network: network)
         try serviceController.start()
         services = serviceController
+        // Each node's kubelet serves exec/attach/port-forward/logs on NODE_IP:10250 in the node's namespace;
+        // the API server reaches them from the control plane's namespace, through the VNet router.
+        let sandboxes = SandboxRegistry(podRuntime)
+        let nodes = network.nodes
+        let controlPlane = network.controlPlane.netns
+        let streamingResult = blockingResult {
+            try await NodeStreamingServers.start(nodes: nodes, controlPlaneNetns: controlPlane, sandboxes: sandboxes, store: store)
+        }
+        let nodeServers = try streamingResult.get()
+        streaming = nodeServers
         let startResult = blockingResult {
-            try await LabAPIServer.start(directory: directory.path, port: 0, store: store, sandboxes: podRuntime)
+            try await LabAPIServer.start(directory: directory.path, port: 0, store: store, sandboxes: podRuntime,
+                                         kubelets: nodeServers.endpoints)
         }
         server = try startResult.get()
         try directory.writeAtomically(String(format: "%.2f\n", Date().timeIntervalSince(started)), to: directory.readyFile)
@@ -87,7 +101,7 @@ enum LabDaemon {
                 _ = try store.create(.nodes, namespace: nil, object: ClusterObjects.windowsNode(index: index))
             }
         }
-        for (resource, object) in ClusterObjects.kubeSystem(config: config) {
+        for (resource, object) in ClusterObjects.kubernetesEndpoints() + ClusterObjects.kubeSystem(config: config) {
             _ = try store.create(resource, namespace: object.metadataNamespace, object: object)
         }
     }

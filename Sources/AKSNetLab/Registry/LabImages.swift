@@ -12,6 +12,8 @@ public enum LabImages {
         "mcr.microsoft.com/mirror/docker/library/alpine", "mcr.microsoft.com/mirror/docker/library/ubuntu",
         "mcr.microsoft.com/mirror/docker/library/nginx", "registry.k8s.io/pause",
         "registry.k8s.io/e2e-test-images/agnhost",
+        // tcpdump images that fail to capture (see ImageOverlays).
+        ImageOverlays.tcpdumpNoUser, ImageOverlays.tcpdumpBroken,
     ]
 
     /// `busybox`, `library/busybox:1.36`, `docker.io/library/busybox@sha256:…` → `busybox`;

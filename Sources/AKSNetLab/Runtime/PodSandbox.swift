@@ -11,8 +11,12 @@ public struct PodSandbox: Sendable, Equatable {
         public var io: ContainerIO?
         /// Its log file (attach follows it when `io` is nil).
         public var logPath: String
-        public init(name: String, pid: Int32, command: [String], io: ContainerIO? = nil, logPath: String = "") {
+        /// PATH in the container (its image's programs first): what exec resolves the command with.
+        public var path: String
+        public init(name: String, pid: Int32, command: [String], io: ContainerIO? = nil, logPath: String = "",
+                    path: String = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") {
             self.name = name
+            self.path = path
             self.pid = pid
             self.command = command
             self.io = io

@@ -119,4 +119,6 @@ struct LogPlan: Sendable {
     var follow: Bool
     var tailLines: Int?
     var limitBytes: Int?
+    /// The pod's `spec.nodeName`: whose kubelet serves the log (nil: not scheduled).
+    var node: String? = nil
 }

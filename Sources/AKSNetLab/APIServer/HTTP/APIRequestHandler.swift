@@ -11,6 +11,8 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     let router: Router
     let authenticator: Authenticator
+    /// Where `pods/log` reads a scheduled pod's logs: its node's kubelet.
+    let kubelets: KubeletEndpoints?
     let faults: FaultSwitch?
     /// The upgrade hook's fault decision for a declined exec/port-forward request.
     let pending: FaultSwitch.Pending?
@@ -19,9 +21,11 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Stops the running stream (subscription, timers); nil when none runs.
     var stopStream: (() -> Void)?
 
-    init(router: Router, authenticator: Authenticator, faults: FaultSwitch? = nil, pending: FaultSwitch.Pending? = nil) {
+    init(router: Router, authenticator: Authenticator, kubelets: KubeletEndpoints? = nil, faults: FaultSwitch? = nil,
+         pending: FaultSwitch.Pending? = nil) {
         self.router = router
         self.authenticator = authenticator
+        self.kubelets = kubelets
         self.faults = faults
         self.pending = pending
     }
@@ -98,7 +102,13 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         AcceptedPods.record(request, response)
         switch response {
         case .watch(let plan): WatchStreamer.start(plan, store: router.store, handler: self, context: context, head: head)
-        case .logs(let plan): LogStreamer.start(plan, store: router.store, handler: self, context: context, head: head)
+        case .logs(let plan):
+            if let kubelets, let node = plan.node, kubelets.host(node: node) != nil {
+                KubeletLogProxy.start(plan, node: node, kubelets: kubelets, handler: self, context: context, head: head)
+            } else {
+                // Not scheduled yet (or no kubelet): what the store holds, as before the pod reached a node.
+                LogStreamer.start(plan, logs: router.store.logs, handler: self, context: context, head: head)
+            }
         case .stream: writeFull(context: context, head: head, response: .status(.badRequest("Upgrade request required")))
         default: writeFull(context: context, head: head, response: response)
         }
@@ -135,35 +145,6 @@ final class APIRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         finish(context: context, keepAlive: head.isKeepAlive)
     }
-
-    /// Starts a chunked response (no Content-Length: NIO's encoder chunks HTTP/1.1 bodies).
-    func writeStreamHead(context: ChannelHandlerContext, head: HTTPRequestHead, contentType: String) {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: contentType)
-        headers.add(name: "Cache-Control", value: "no-cache, private")
-        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
-    }
-
-    func writeChunk(context: ChannelHandlerContext, _ bytes: [UInt8]) {
-        guard context.channel.isActive, !bytes.isEmpty else { return }
-        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
-        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-    }
-
-    func finish(context: ChannelHandlerContext, keepAlive: Bool) {
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
-            let channel = context.channel
-            done.whenComplete { _ in channel.close(promise: nil) }
-        }
-    }
-
-    /// Ends the running stream (timeout, end of log) and the response.
-    func endStream(context: ChannelHandlerContext, keepAlive: Bool) {
-        guard let stop = stopStream else { return }
-        stopStream = nil
-        stop()
-        if context.channel.isActive { finish(context: context, keepAlive: keepAlive) }
-    }
 }
+
+extension APIRequestHandler: ChunkedResponder {}

@@ -14,10 +14,16 @@ public final class LabAPIServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     /// Where exec/attach/port-forward find running pods (the lab kubelet's `PodSandboxLookup`).
     public let sandboxRegistry: SandboxRegistry
+    /// Where the streams and logs go: the nodes' kubelets.
+    public let kubelets: KubeletEndpoints
+    /// The API server's own kubelet on 127.0.0.1 when it was given no nodes' kubelets.
+    private let loopbackKubelet: KubeletStreamingServer?
 
     private init(store: LabStore, port: Int, directory: String, channel: any Channel, group: MultiThreadedEventLoopGroup,
-                 sandboxRegistry: SandboxRegistry) {
+                 sandboxRegistry: SandboxRegistry, kubelets: KubeletEndpoints, loopbackKubelet: KubeletStreamingServer?) {
         self.sandboxRegistry = sandboxRegistry
+        self.kubelets = kubelets
+        self.loopbackKubelet = loopbackKubelet
         self.store = store
         self.port = port
         self.directory = directory
@@ -34,8 +40,10 @@ public final class LabAPIServer: Sendable {
         set { sandboxRegistry.lookup = newValue }
     }
 
+    /// `kubelets`: the nodes' streaming servers (the lab daemon's); nil starts one on 127.0.0.1
+    /// for every node, so exec/attach/port-forward/logs take the same proxied path without a lab network.
     public static func start(directory: String, port: Int = 0, store: LabStore = LabStore(), threads: Int = 2,
-                             sandboxes: (any PodSandboxLookup)? = nil) async throws -> LabAPIServer {
+                             sandboxes: (any PodSandboxLookup)? = nil, kubelets given: KubeletEndpoints? = nil) async throws -> LabAPIServer {
         let registry = SandboxRegistry(sandboxes)
         let pki = directory + "/pki"
         let chain = try NIOSSLCertificate.fromPEMFile(pki + "/server.crt")
@@ -50,6 +58,21 @@ public final class LabAPIServer: Sendable {
         let faults = FaultSwitch(directory: directory)
         let authenticator = Authenticator(tokensPath: directory + "/tokens", faults: faults)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        var loopbackKubelet: KubeletStreamingServer?
+        let kubelets: KubeletEndpoints
+        if let given {
+            kubelets = given
+        } else {
+            do {
+                let loopback = try await KubeletStreamingServer.start(group: group, node: nil, netns: nil, host: "127.0.0.1", port: 0,
+                                                                      sandboxes: registry, store: store)
+                loopbackKubelet = loopback
+                kubelets = KubeletEndpoints(sourceNetns: nil, nodes: [:], port: UInt16(loopback.port), anyNode: "127.0.0.1")
+            } catch {
+                try? await group.shutdownGracefully()
+                throw error
+            }
+        }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -61,10 +84,12 @@ public final class LabAPIServer: Sendable {
                     let pending = FaultSwitch.Pending()
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     // `Upgrade: websocket` (exec/attach/port-forward) goes through StreamUpgrader.
-                    let upgrader = StreamUpgrader(router: router, authenticator: authenticator, faults: faults, pending: pending)
+                    let upgrader = StreamUpgrader(router: router, authenticator: authenticator, kubelets: kubelets,
+                                                  faults: faults, pending: pending)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }), withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(APIRequestHandler(router: router, authenticator: authenticator, faults: faults, pending: pending))
+                    try channel.pipeline.syncOperations.addHandler(APIRequestHandler(router: router, authenticator: authenticator, kubelets: kubelets,
+                                                                                       faults: faults, pending: pending))
                 }
             }
         let channel: any Channel
@@ -76,7 +101,7 @@ public final class LabAPIServer: Sendable {
         }
         let bound = channel.localAddress?.port ?? port
         let server = LabAPIServer(store: store, port: bound, directory: directory, channel: channel, group: group,
-                                  sandboxRegistry: registry)
+                                  sandboxRegistry: registry, kubelets: kubelets, loopbackKubelet: loopbackKubelet)
         try server.writePortFile()
         return server
     }
@@ -93,6 +118,7 @@ public final class LabAPIServer: Sendable {
 
     public func shutdown() async {
         try? await channel.close()
+        await loopbackKubelet?.shutdown()
         try? await group.shutdownGracefully()
     }
 }

@@ -2,23 +2,24 @@ import KubeModel
 import NIOCore
 import NIOHTTP1
 
-/// `pods/log`: the recorded output (`tailLines`, `limitBytes`), and with `follow=true`
-/// the rest as it comes, until the container's log is finished.
+/// A container's log as the kubelet serves it (`/containerLogs/…`, and `pods/log` of a pod no
+/// node runs): the recorded output (`tailLines`, `limitBytes`), and with `follow=true` the rest
+/// as it comes, until the container's log is finished.
 enum LogStreamer {
-    static func start(_ plan: LogPlan, store: LabStore, handler: APIRequestHandler, context: ChannelHandlerContext,
+    static func start(_ plan: LogPlan, logs: PodLogs, handler: any ChunkedResponder, context: ChannelHandlerContext,
                       head: HTTPRequestHead) {
         let loop = context.eventLoop
         let bound = NIOLoopBound((handler, context), eventLoop: loop)
         let keepAlive = head.isKeepAlive
         guard plan.follow else {
-            let bytes = trim(store.logs.read(namespace: plan.namespace, pod: plan.pod, container: plan.container).bytes, plan)
+            let bytes = trim(logs.read(namespace: plan.namespace, pod: plan.pod, container: plan.container).bytes, plan)
             handler.writeStreamHead(context: context, head: head, contentType: "text/plain")
             handler.writeChunk(context: context, bytes)
             handler.finish(context: context, keepAlive: keepAlive)
             return
         }
         handler.writeStreamHead(context: context, head: head, contentType: "text/plain")
-        let follower = store.logs.follow(namespace: plan.namespace, pod: plan.pod, container: plan.container) { chunk in
+        let follower = logs.follow(namespace: plan.namespace, pod: plan.pod, container: plan.container) { chunk in
             loop.execute {
                 let (handler, context) = bound.value
                 switch chunk {

@@ -157,6 +157,7 @@ struct ResourceHandler {
         }
         return .logs(LogPlan(namespace: namespace ?? "", pod: pod.name, container: container, follow: request.flag("follow"),
                              tailLines: request.integer("tailLines").map { Int($0) },
-                             limitBytes: request.integer("limitBytes").map { Int($0) }))
+                             limitBytes: request.integer("limitBytes").map { Int($0) },
+                             node: pod["spec"]?["nodeName"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }))
     }
 }

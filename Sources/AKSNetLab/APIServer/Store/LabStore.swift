@@ -39,7 +39,7 @@ public final class LabStore: @unchecked Sendable {
         }
         _ = try? create(.services, namespace: "default", object: [
             "metadata": ["name": "kubernetes", "labels": ["component": "apiserver", "provider": "kubernetes"]],
-            "spec": ["clusterIP": "10.0.0.1", "ports": [["name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443]]],
+            "spec": ["clusterIP": "10.0.0.1", "ports": [["name": "https", "port": 443, "protocol": "TCP", "targetPort": 443]]],
         ])
         for namespace in Self.initialNamespaces {
             _ = try? create(.serviceAccounts, namespace: namespace, object: ["metadata": ["name": "default"]])

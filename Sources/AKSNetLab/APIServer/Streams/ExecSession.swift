@@ -46,8 +46,11 @@ final class ExecSession: StreamSession, @unchecked Sendable {
         }
     }
 
+    /// PATH of the container exec'd into: its image's programs first, as a runtime's exec sees them.
+    var containerPath: String { plan.sandbox.container(plan.containerName)?.path ?? StreamChild.path }
+
     var environment: [String] {
-        var env = ["PATH=\(StreamChild.path)", "HOSTNAME=\(plan.pod)", "HOME=/root"]
+        var env = ["PATH=\(containerPath)", "HOSTNAME=\(plan.pod)", "HOME=/root"]
         if plan.tty { env.append("TERM=xterm") }
         return env
     }
@@ -64,7 +67,7 @@ final class ExecSession: StreamSession, @unchecked Sendable {
             ? ["nsenter", "--target", "\(pid)", "--mount", "--net", "--wd", "--"] + plan.argv
             : ["ip", "netns", "exec", plan.sandbox.netns] + plan.argv
         // The runtime's check: the command must exist (in the pod's view of the host's files).
-        let found = StreamChild.lookup(plan.argv[0])
+        let found = StreamChild.lookup(plan.argv[0], path: containerPath)
         guard found.path != nil else { return fail(found.why) }
         var closeInParent: [Int32] = []
         defer { for fd in closeInParent where fd >= 0 { close(fd) } }

@@ -21,8 +21,8 @@ final class StreamChild: @unchecked Sendable {
     /// Ignoring SIGPIPE once: a child closing its stdin must give EPIPE, not end the server.
     static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
-    /// The program `argv[0]` names, as `exec` would find it; nil with the runtime's reason.
-    static func lookup(_ program: String) -> (path: String?, why: String) {
+    /// The program `argv[0]` names, as `exec` would find it on `path`; nil with the runtime's reason.
+    static func lookup(_ program: String, path: String = StreamChild.path) -> (path: String?, why: String) {
         if program.contains("/") {
             if access(program, F_OK) != 0 { return (nil, "exec: \"\(program)\": stat \(program): no such file or directory") }
             if access(program, X_OK) != 0 { return (nil, "exec: \"\(program)\": permission denied") }

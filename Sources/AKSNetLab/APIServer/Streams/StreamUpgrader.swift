@@ -1,3 +1,4 @@
+import Foundation
 import KubeWire
 import NIOCore
 import NIOHTTP1
@@ -8,8 +9,10 @@ import NIOSSL
 struct StreamUpgradeDeclined: Error {}
 
 /// NIO's HTTP upgrade hook for `Upgrade: websocket`: authenticates, routes, and upgrades only
-/// a request the router turned into a `StreamPlan`; then replaces the HTTP handlers with a
-/// `WebSocketStreamHandler` running the exec/attach or port-forward session. One per connection.
+/// a request the router turned into a `StreamPlan`. Like kube-apiserver, it then passes the
+/// upgrade on to the pod's node — the kubelet's streaming server on NODE_IP:10250, dialled from
+/// the control plane — answers the client with the kubelet's 101, and relays the bytes both
+/// ways (`StreamRelay`). The session itself runs in the kubelet. One per connection.
 final class StreamUpgrader: HTTPServerProtocolUpgrader, @unchecked Sendable {
     let supportedProtocol = "websocket"
     let requiredUpgradeHeaders: [String] = []
@@ -17,11 +20,15 @@ final class StreamUpgrader: HTTPServerProtocolUpgrader, @unchecked Sendable {
     let authenticator: Authenticator
     let faults: FaultSwitch?
     let pending: FaultSwitch.Pending?
-    private var plan: StreamPlan?
+    let kubelets: KubeletEndpoints
+    /// The kubelet's connection once it answered 101, until the client's is upgraded too.
+    private var kubelet: (channel: any Channel, handshake: KubeletHandshake)?
 
-    init(router: Router, authenticator: Authenticator, faults: FaultSwitch? = nil, pending: FaultSwitch.Pending? = nil) {
+    init(router: Router, authenticator: Authenticator, kubelets: KubeletEndpoints, faults: FaultSwitch? = nil,
+         pending: FaultSwitch.Pending? = nil) {
         self.router = router
         self.authenticator = authenticator
+        self.kubelets = kubelets
         self.faults = faults
         self.pending = pending
     }
@@ -44,32 +51,75 @@ final class StreamUpgrader: HTTPServerProtocolUpgrader, @unchecked Sendable {
               case .stream(let plan) = router.handle(APIRequest(head: upgradeRequest, body: [], user: user)) else {
             return channel.eventLoop.makeFailedFuture(StreamUpgradeDeclined())
         }
-        self.plan = plan
-        var headers = initialResponseHeaders
-        headers.add(name: "Sec-WebSocket-Accept", value: WebSocketHandshake.acceptValue(forKey: plan.key))
-        if !plan.subprotocol.isEmpty { headers.add(name: "Sec-WebSocket-Protocol", value: plan.subprotocol) }
-        return channel.eventLoop.makeSucceededFuture(headers)
+        let loop = channel.eventLoop
+        let node = plan.sandbox.nodeName
+        let uri = KubeletURL.path(for: plan)
+        let request = KubeletHandshake.request(uri: uri, host: kubelets.address(node: node), forwarding: upgradeRequest)
+        let answer = loop.makePromise(of: KubeletHandshake.Answer.self)
+        let handshake = NIOLoopBound(KubeletHandshake(answer: answer), eventLoop: loop)
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        return kubelets.dial(node: node, on: loop) { backend in
+            backend.eventLoop.makeCompletedFuture { try backend.pipeline.syncOperations.addHandler(handshake.value) }
+        }.flatMap { backend -> EventLoopFuture<HTTPHeaders> in
+            // Whatever happens to the client's connection ends the kubelet's.
+            channel.closeFuture.whenComplete { _ in backend.close(promise: nil) }
+            var bytes = backend.allocator.buffer(capacity: request.utf8.count)
+            bytes.writeString(request)
+            backend.writeAndFlush(bytes, promise: nil)
+            return answer.futureResult.flatMapThrowing { reply in
+                guard reply.status == 101 else {
+                    backend.close(promise: nil)
+                    throw KubeletRefused(status: reply.status, body: String(buffer: reply.body))
+                }
+                bound.value.kubelet = (backend, handshake.value)
+                var headers = initialResponseHeaders
+                for name in ["Sec-WebSocket-Accept", "Sec-WebSocket-Protocol"] {
+                    if let value = reply.header(name) { headers.add(name: name, value: value) }
+                }
+                return headers
+            }
+        }.flatMapErrorThrowing { error in
+            // The handler answers a declined upgrade: here with kube-apiserver's words for a kubelet it could not use.
+            bound.value.pending?.put((delay: 0, failure: Self.failure(error)))
+            throw StreamUpgradeDeclined()
+        }
+    }
+
+    /// kube-apiserver's answer when the kubelet cannot be reached or refuses the upgrade.
+    static func failure(_ error: any Error) -> FaultSwitch.Failure {
+        if let refused = error as? KubeletRefused {
+            let text = refused.body.trimmingCharacters(in: .whitespacesAndNewlines)
+            let reason = refused.status == 404 ? "NotFound" : (refused.status >= 500 ? "InternalError" : "BadRequest")
+            return FaultSwitch.Failure(error: APIError.make(refused.status >= 500 ? 500 : refused.status, reason, text), headers: [])
+        }
+        return FaultSwitch.Failure(error: APIError.make(500, "InternalError", "\(error)"), headers: [])
     }
 
     func upgrade(context: ChannelHandlerContext, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<Void> {
-        guard let plan else { return context.eventLoop.makeFailedFuture(StreamUpgradeDeclined()) }
-        self.plan = nil
-        let session: any StreamSession
-        switch plan.kind {
-        case .portForward where plan.subprotocol == StreamRoute.spdyTunnelProtocol: session = SPDYPortForwardSession(plan: plan)
-        case .portForward: session = PortForwardSession(plan: plan)
-        case .attach: session = AttachSession(plan: plan)
-        case .exec: session = ExecSession(plan: plan)
-        }
+        guard let kubelet else { return context.eventLoop.makeFailedFuture(StreamUpgradeDeclined()) }
+        self.kubelet = nil
+        let relays = StreamRelay.pair(drop: faults?.current.streamDrop)
         let pipeline = context.pipeline.syncOperations
         do {
             if let api = try? pipeline.handler(type: APIRequestHandler.self) {
                 pipeline.removeHandler(api, promise: nil)
             }
-            try pipeline.addHandler(WebSocketStreamHandler(session: session, drop: faults?.current.streamDrop))
+            _ = context.channel.setOption(ChannelOptions.writeBufferWaterMark, value: StreamRelay.waterMark)
+            try pipeline.addHandler(relays.client)
+            // Same event loop: the kubelet's connection was made on the client's loop.
+            let backend = kubelet.channel.pipeline.syncOperations
+            try backend.addHandler(relays.kubelet)
+            backend.removeHandler(kubelet.handshake, promise: nil)
             return context.eventLoop.makeSucceededVoidFuture()
         } catch {
+            kubelet.channel.close(promise: nil)
             return context.eventLoop.makeFailedFuture(error)
         }
     }
+}
+
+/// The kubelet answered the upgrade with something else than 101.
+struct KubeletRefused: Error {
+    var status: Int
+    var body: String
 }
