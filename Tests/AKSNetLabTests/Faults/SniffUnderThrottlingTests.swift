@@ -23,7 +23,7 @@ import Testing
         try lab.run("a", node: node)
         let nodeIP = try lab.k(["get", "node", node, "-o", "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}"]).stdout
         // Seen by both: on the pod's eth0 and on the node's side of its veth.
-        let pinger = try Background(Self.plugin, ["exec"] + lab.kc + ["a", "--", "ping", "-c", "900", "-i", "0.1", nodeIP])
+        let pinger = try Background(Self.plugin, ["exec"] + lab.kc + ["a", "--", "ping", "-c", "6000", "-i", "0.1", nodeIP])
         defer { _ = pinger.stop() }
         #expect(try LifecycleTests.lab(["fault", "--dir", lab.dir, "set", "api-5xx=0.3", "api-429=0.2"]).status == 0)
         var failures: [String] = []
