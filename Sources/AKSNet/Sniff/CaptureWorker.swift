@@ -72,11 +72,6 @@ public final class CaptureWorker: @unchecked Sendable {
 
     /// Blocks until tcpdump ends, the sink refuses bytes, or a stop's grace runs out.
     public func run(into sink: any CaptureSink) {
-        if let rejected = rejectedFilter() {
-            noteStderr(rejected.message)
-            finishRun(code: rejected.code, failure: nil, sink: sink)
-            return
-        }
         if transport != .exec {
             if runOverPortForward(into: sink) { return }
             if transport == .portForward {
@@ -109,23 +104,6 @@ public final class CaptureWorker: @unchecked Sendable {
         var failure: KubeError?
         do { code = try client.exec(request, io: io) } catch { failure = error }
         finishRun(code: code, failure: failure, sink: sink)
-    }
-
-    /// tcpdump opens the interface and compiles the filter first: a filter or interface it rejects
-    /// fails here with its own message, the same way on either transport (an instant exit behind
-    /// socat could otherwise look like an empty capture).
-    func rejectedFilter() -> (code: Int32, message: [UInt8])? {
-        var message: [UInt8] = []
-        var io = ExecIO()
-        io.stdoutSink = { _ in true }
-        io.stderrSink = { bytes in
-            message += bytes
-            return true
-        }
-        let request = ExecRequest(namespace: execTarget.namespace, pod: execTarget.pod, container: execTarget.container,
-                                  command: invocation.compileArgv)
-        guard let code = try? client.exec(request, io: io), code != 0 else { return nil }
-        return (code, message)
     }
 
     // MARK: shared by both transports

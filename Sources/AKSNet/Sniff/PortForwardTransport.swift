@@ -59,7 +59,12 @@ extension CaptureWorker {
             }
             close(readFD)
         }
-        // socat listens a moment after the control exec starts: retry refused connections briefly.
+        // socat listens a moment after the control exec starts: connect once it says so (each
+        // refused attempt is one more request to a server that may be throttling), and still
+        // retry a refused connection briefly.
+        let notice = Monotonic.now + 3
+        while Monotonic.now < notice, !state.withLock({ $0.report.socatListening }),
+              controlDone.wait(timeout: .now() + .milliseconds(20)) == .timedOut {}
         let deadline = Monotonic.now + 5
         var streamError: KubeError?
         var connected = false

@@ -45,14 +45,6 @@ public struct TcpdumpInvocation: Equatable, Sendable {
 
     public static func stopCommand(pid: Int) -> [String] { ["kill", "-INT", String(pid)] }
 
-    /// `tcpdump -d`: compiles the filter for the interface and exits (non-zero, with tcpdump's
-    /// message, for a filter it rejects).
-    public var compileArgv: [String] {
-        var argv = ["tcpdump", "-d", "-i", interface]
-        if interface == "any" { argv += ["-y", "LINUX_SLL"] }
-        return filter.isEmpty ? argv : argv + ["--"] + filter
-    }
-
     /// tcpdump behind socat, for the port-forward transport: socat listens on 127.0.0.1:PORT in
     /// the helper's network namespace and, on the one connection, runs a constant script. Every
     /// value reaches that script through the environment (`env NAME=value` argv), and the script
@@ -64,7 +56,7 @@ public struct TcpdumpInvocation: Equatable, Sendable {
         if let count { flags += ["-c", String(count)] }
         return ["env", "AKSNET_IF=\(interface)", "AKSNET_SNAPLEN=\(snaplen)", "AKSNET_FLAGS=\(flags.joined(separator: " "))",
                 "AKSNET_FILTER=\(Self.excluding(port: port, from: filter))",
-                "socat", "-U", "-t", "0.1", "TCP-LISTEN:\(port),bind=127.0.0.1,reuseaddr", "SYSTEM:\(Self.socatScript)"]
+                "socat", "-d", "-d", "-U", "-t", "0.1", "TCP-LISTEN:\(port),bind=127.0.0.1,reuseaddr", "SYSTEM:\(Self.socatScript)"]
     }
 
     /// The user's filter minus our own stream (socat on 127.0.0.1:PORT), which `-i any` or `-i lo`
@@ -91,6 +83,8 @@ public struct TcpdumpReport: Equatable, Sendable {
     /// tcpdump's exit status, when a wrapper reported it (`aksnet-exit N`).
     public var exitStatus: Int32?
     public var listening = false
+    /// socat (`-d -d`) said it listens: the port-forward may connect.
+    public var socatListening = false
     public var captured: Int?
     public var received: Int?
     public var dropped: Int?
@@ -126,6 +120,11 @@ public struct TcpdumpReport: Equatable, Sendable {
             return
         }
         if line.hasPrefix("tcpdump: listening on") { listening = true; return }
+        // socat's notices (`… socat[PID] N listening on AF=2 127.0.0.1:PORT`); its errors (E) are kept.
+        if line.contains("socat["), line.contains("] N ") {
+            if line.contains("] N listening on") { socatListening = true }
+            return
+        }
         let words = line.split(separator: " ")
         if words.count >= 3, let number = Int(words[0]), words[1] == "packets" || words[1] == "packet" {
             let rest = words.dropFirst(2).joined(separator: " ")
