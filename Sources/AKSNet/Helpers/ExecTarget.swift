@@ -3,10 +3,4 @@ public struct ExecTarget: Equatable, Sendable {
     public var namespace: String
     public var pod: String
     public var container: String
-
-    public init(namespace: String, pod: String, container: String) {
-        self.namespace = namespace
-        self.pod = pod
-        self.container = container
-    }
 }
