@@ -11,27 +11,51 @@ public struct Cleanup {
         public var command: String
     }
 
-    public let client: KubeClient
-    public init(client: KubeClient) { self.client = client }
+    /// Where cleanup looks.
+    public enum Scope: Equatable, Sendable {
+        /// Every namespace (`-A`).
+        case allNamespaces
+        /// The user's current namespace, and `aksnet-system` where node helpers live.
+        case current(String)
+
+        /// The namespaces to list; nil means all of them.
+        public var namespaces: [String]? {
+            switch self {
+            case .allNamespaces: return nil
+            case .current(let namespace):
+                return namespace == HelperLabels.namespace ? [namespace] : [namespace, HelperLabels.namespace]
+            }
+        }
+    }
+
+    public let client: any KubeAPI
+    public init(client: any KubeAPI) { self.client = client }
 
     /// The helper pods to delete: labelled ours and older than `olderThan` seconds (when set).
     public func find(namespaces: [String]?, olderThan: Double?, now: Double) throws(KubeError) -> [Leftover] {
-        var out: [Leftover] = []
-        let scopes: [String?] = namespaces ?? [nil]
-        for scope in scopes {
-            let items: [JSONValue]
+        try pods(in: namespaces, labelSelector: HelperLabels.managedSelector).compactMap { pod in
+            guard let leftover = Self.leftover(pod, now: now) else { return nil }
+            return Self.isOldEnough(leftover.age, olderThan) ? leftover : nil
+        }
+    }
+
+    /// The pods of `namespaces` (nil: all) matching `labelSelector`; a namespace that does not exist has none.
+    func pods(in namespaces: [String]?, labelSelector: String?) throws(KubeError) -> [JSONValue] {
+        var out: [JSONValue] = []
+        for scope in namespaces ?? [nil] as [String?] {
             do {
-                items = try client.list(.pods(scope), labelSelector: HelperLabels.managedSelector).items
+                out += try client.list(.pods(scope), labelSelector: labelSelector).items
             } catch where error.kind == .notFound {
                 continue
             }
-            for pod in items {
-                guard let leftover = Self.leftover(pod, now: now) else { continue }
-                if let olderThan, let age = leftover.age, age < olderThan { continue }
-                out.append(leftover)
-            }
         }
         return out
+    }
+
+    /// An unknown age counts as old enough: cleanup errs on the side of removing our leftovers.
+    static func isOldEnough(_ age: Double?, _ olderThan: Double?) -> Bool {
+        guard let olderThan, let age else { return true }
+        return age >= olderThan
     }
 
     static func leftover(_ pod: JSONValue, now: Double) -> Leftover? {

@@ -12,39 +12,26 @@ extension Cleanup {
         public var age: Double?
     }
 
-    /// Our ephemeral containers (named `aksnet-…`) still running in the pods of `namespaces` (nil: all).
+    /// Our ephemeral containers (named `aksnet-…`, HelperNames.prefix) still running in the pods
+    /// of `namespaces` (nil: all). They live in the user's pods, which carry no label of ours.
     public func findEphemeral(namespaces: [String]?, olderThan: Double?, now: Double) throws(KubeError) -> [RunningEphemeral] {
-        var out: [RunningEphemeral] = []
-        let scopes: [String?] = namespaces ?? [nil]
-        for scope in scopes {
-            let pods: [JSONValue]
-            do {
-                pods = try client.list(.pods(scope)).items
-            } catch where error.kind == .notFound {
-                continue
-            }
-            for pod in pods {
-                out += Self.runningEphemeral(pod, now: now).filter { entry in
-                    guard let olderThan, let age = entry.age else { return true }
-                    return age >= olderThan
-                }
-            }
+        try pods(in: namespaces, labelSelector: nil).flatMap { pod in
+            Self.runningEphemeral(pod, now: now).filter { Self.isOldEnough($0.age, olderThan) }
         }
-        return out
     }
 
     static func runningEphemeral(_ pod: JSONValue, now: Double) -> [RunningEphemeral] {
         guard let name = pod.metadataName, let namespace = pod.metadataNamespace else { return [] }
         return (pod["status"]?["ephemeralContainerStatuses"]?.arrayValue ?? []).compactMap { status in
-            guard let container = status["name"]?.stringValue, container.hasPrefix("aksnet-"),
-                  let running = status["state"]?["running"] else { return nil }
+            guard let container = status["name"]?.stringValue, container.hasPrefix(HelperNames.prefix),
+                  let running = status["state"]?["running"], running != .null else { return nil }
             let started = running["startedAt"]?.stringValue.flatMap(RFC3339.parse)
             return RunningEphemeral(namespace: namespace, pod: name, container: container, age: started.map { now - $0 })
         }
     }
 
     /// Ends the container's process: an attach that closes its stdin.
-    public func stop(_ entry: RunningEphemeral) throws(KubeError) {
+    public func stop(_ entry: RunningEphemeral) throws(SessionError) {
         if let error = EphemeralHold.end(client: client.forCleanup, namespace: entry.namespace, pod: entry.pod,
                                          container: entry.container) {
             throw error

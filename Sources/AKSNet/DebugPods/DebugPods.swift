@@ -37,7 +37,7 @@ public enum DebugPods {
             spec["imagePullSecrets"] = .array(options.imagePullSecrets.map { ["name": .string($0)] })
         }
         spec["containers"] = [[
-            "name": "aksnet",
+            "name": .string(HelperNames.nodeContainer),
             "image": .string(options.image),
             "command": .array(sleepCommand(options.deadlineSeconds).map(JSONValue.string)),
             "securityContext": ["privileged": true, "runAsUser": 0],

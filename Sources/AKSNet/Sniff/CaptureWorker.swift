@@ -2,13 +2,6 @@ import KubeClient
 import KubeModel
 import Synchronization
 
-/// Where a worker's tcpdump runs: a container of a pod (the ephemeral one, or the node helper's).
-public struct ExecTarget: Equatable, Sendable {
-    public var namespace: String
-    public var pod: String
-    public var container: String
-}
-
 /// One target's capture: tcpdump in the helper, its pcap into the sink (over a port-forward to
 /// socat, or over the exec stream's stdout), stopped with SIGINT through a second exec so its
 /// last packets and its counts arrive before the stream ends.
@@ -18,13 +11,13 @@ public final class CaptureWorker: @unchecked Sendable {
     public let execTarget: ExecTarget
     public let invocation: TcpdumpInvocation
     public let transport: CaptureTransport
-    let client: KubeClient
+    let client: any KubeAPI
 
     struct State {
         var report = TcpdumpReport()
         var finished = false
         var exitCode: Int32?
-        var error: KubeError?
+        var error: CaptureFailure?
         var sinkStopped = false
         var stopRequestedAt: Double?
         var stopSent = false
@@ -38,7 +31,7 @@ public final class CaptureWorker: @unchecked Sendable {
     static let stopGrace = 5.0
 
     public init(index: Int, plan: CapturePlan, execTarget: ExecTarget, invocation: TcpdumpInvocation,
-                transport: CaptureTransport = .auto, client: KubeClient) {
+                transport: CaptureTransport = .auto, client: any KubeAPI) {
         self.index = index
         self.plan = plan
         self.execTarget = execTarget
@@ -50,7 +43,7 @@ public final class CaptureWorker: @unchecked Sendable {
     public var report: TcpdumpReport { state.withLock { $0.report } }
     public var isFinished: Bool { state.withLock { $0.finished } }
     public var exitCode: Int32? { state.withLock { $0.exitCode } }
-    public var error: KubeError? { state.withLock { $0.error } }
+    public var error: CaptureFailure? { state.withLock { $0.error } }
     public var isListening: Bool { state.withLock { $0.report.listening } }
     public var endedByUs: Bool { state.withLock { $0.endedByUs } }
 
@@ -75,9 +68,7 @@ public final class CaptureWorker: @unchecked Sendable {
         if transport != .exec {
             if runOverPortForward(into: sink) { return }
             if transport == .portForward {
-                let failure = KubeError(kind: .server, message: "the helper could not listen for the port-forward transport "
-                    + "(is socat in the image?); use --transport auto or exec")
-                finishRun(code: nil, failure: failure, sink: sink)
+                finishRun(code: nil, failure: .noPortForwardListener, sink: sink)
                 return
             }
         }
@@ -101,8 +92,8 @@ public final class CaptureWorker: @unchecked Sendable {
         }
         io.isCancelled = { [self] in stopGraceExpired }
         var code: Int32?
-        var failure: KubeError?
-        do { code = try client.exec(request, io: io) } catch { failure = error }
+        var failure: CaptureFailure?
+        do { code = try client.exec(request, io: io) } catch { failure = .stream(error) }
         finishRun(code: code, failure: failure, sink: sink)
     }
 
@@ -124,7 +115,7 @@ public final class CaptureWorker: @unchecked Sendable {
         state.withLock { $0 = State() }
     }
 
-    func finishRun(code: Int32?, failure: KubeError?, sink: any CaptureSink) {
+    func finishRun(code: Int32?, failure: CaptureFailure?, sink: any CaptureSink) {
         state.withLock {
             $0.report.finish()
             // Behind socat the control exec's status is socat's; the wrapper reports tcpdump's own.
@@ -132,7 +123,7 @@ public final class CaptureWorker: @unchecked Sendable {
             $0.endedByUs = $0.sinkStopped || $0.stopRequestedAt != nil
             // A cut after we asked to stop (or after the reader left) is the expected end, not an error.
             let stopping = $0.sinkStopped || $0.stopRequestedAt != nil
-            let expected = stopping && (failure?.kind == .cancelled || failure?.kind == .streamClosed)
+            let expected = stopping && (failure?.isCut ?? false)
             $0.error = expected ? nil : failure
             $0.finished = true
         }

@@ -112,7 +112,7 @@ public struct OwnStream: Equatable, Sendable {
 
     /// Learns it from the cluster, best effort: what cannot be read is left out of the filter
     /// (the loop guard still watches).
-    public static func learn(client: KubeClient, node name: String) -> OwnStream {
+    public static func learn(client: any KubeAPI, node name: String) -> OwnStream {
         var own = OwnStream(nodeIPs: [])
         if let node = try? client.get(.nodes(name)) {
             let facts = Self.node(node)

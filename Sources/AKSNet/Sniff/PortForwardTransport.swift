@@ -35,7 +35,7 @@ extension CaptureWorker {
         let controlIO = io
         BackgroundThread.start(group: controlDone) { [client] in
             let outcome: (Int32?, KubeError?)
-            do { outcome = (try client.exec(control, io: controlIO), nil) } catch { outcome = (nil, error as? KubeError ?? KubeError(kind: .server, message: "\(error)")) }
+            do throws(KubeError) { outcome = (try client.exec(control, io: controlIO), nil) } catch { outcome = (nil, error) }
             controlResult.value.withLock { $0 = outcome }
         }
         var fds: [Int32] = [0, 0]
@@ -70,7 +70,7 @@ extension CaptureWorker {
         var connected = false
         while Monotonic.now < deadline, controlDone.wait(timeout: .now()) == .timedOut {
             do {
-                let stream = try client.portForward(namespace: execTarget.namespace, pod: execTarget.pod, port: port)
+                let stream = try client.openPortForward(namespace: execTarget.namespace, pod: execTarget.pod, port: port)
                 connected = true
                 try stream.pump(readFD: Self.neverReadable, writeFD: writeFD)
                 streamError = nil
@@ -93,7 +93,8 @@ extension CaptureWorker {
         }
         _ = controlDone.wait(timeout: .now() + .seconds(Int(Self.stopGrace) + 1))
         let (code, controlError) = controlResult.value.withLock { $0 }
-        finishRun(code: code, failure: controlError ?? streamError.flatMap { $0.kind == .cancelled ? nil : $0 }, sink: sink)
+        let failure = controlError ?? streamError.flatMap { $0.kind == .cancelled ? nil : $0 }
+        finishRun(code: code, failure: failure.map(CaptureFailure.stream), sink: sink)
         return true
     }
 

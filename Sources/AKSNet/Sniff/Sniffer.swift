@@ -9,21 +9,24 @@ import Glibc
 /// output → start helpers → run one tcpdump per target → stop on a limit, a signal or a closed
 /// reader → write the last whole packets → delete the helpers, on every path.
 public final class Sniffer {
-    let client: KubeClient
+    let client: any KubeAPI
     let options: SniffOptions
     let session: HelperSession
     /// Per node: the flows that carry a capture there (learned once a run).
     var ownStreams: [String: OwnStream] = [:]
     var loopGuards: [Int: LoopGuard] = [:]
 
-    public init(client: KubeClient, options: SniffOptions) {
+    public init(client: any KubeAPI, options: SniffOptions) {
         self.client = client
         self.options = options
         let helper = HelperPodOptions(image: options.image, imagePullSecrets: options.imagePullSecrets,
                                       deadlineSeconds: Self.deadline(for: options), session: HelperLabels.newSessionID(),
-                                      command: "sniff", commandLine: options.commandLine, createdBy: options.createdBy)
+                                      command: Self.command, commandLine: options.commandLine, createdBy: options.createdBy)
         self.session = HelperSession(client: client, options: helper, keep: options.keep)
     }
+
+    /// The `aksnet.io/command` label and name part of sniff's helpers.
+    static let command = "sniff"
 
     /// 1 h, or the capture's own duration plus a margin when that is longer.
     static func deadline(for options: SniffOptions) -> Int {
@@ -85,13 +88,12 @@ public final class Sniffer {
         defer { loopGuards = guards }
         var nodeHelpers: [String: ExecTarget] = [:]
         var workers: [CaptureWorker] = []
-        var namespaceReady = false
         for (index, plan) in plans.enumerated() {
             if StopSignal.isSet { throw SniffError.session(.interrupted(StopSignal.received)) }
             switch plan.how {
             case .ephemeral:
                 guard case .pod(let namespace, let name, let container, _, _) = plan.target.kind else { continue }
-                let containerName = "aksnet-sniff-\(session.options.session)"
+                let containerName = HelperNames.ephemeralContainer(command: Self.command, session: session.options.session)
                 let spec = DebugPods.ephemeralCapture(name: containerName, targetContainer: container, options: session.options)
                 do {
                     try session.addEphemeralContainer(namespace: namespace, pod: name, spec)
@@ -114,8 +116,7 @@ public final class Sniffer {
                     helper = known
                 } else {
                     do {
-                        if !namespaceReady { try session.ensureHelperNamespace(); namespaceReady = true }
-                        helper = try nodeHelper(on: node)
+                        helper = try session.acquireNodeHelper(on: node, timeout: options.startTimeout, log: log)
                     } catch { throw SniffError.session(error) }
                     nodeHelpers[node] = helper
                 }
@@ -163,26 +164,6 @@ public final class Sniffer {
 
     /// With one target tcpdump stops itself at --count; with several the merged total counts.
     func perTargetCount(_ plans: [CapturePlan]) -> Int? { plans.count == 1 ? options.count : nil }
-
-    /// A running node helper: one kept by an earlier `--keep` run on that node, else a new one.
-    func nodeHelper(on node: String) throws(SessionError) -> ExecTarget {
-        let namespace = HelperLabels.namespace
-        if let kept = try? client.list(.pods(namespace), labelSelector: HelperLabels.managedSelector + ",\(HelperLabels.commandKey)=sniff").items
-            .first(where: { pod in
-                pod["spec"]?["nodeName"]?.stringValue == node && pod["status"]?["phase"]?.stringValue == "Running"
-                    && pod["metadata"]?["deletionTimestamp"] == nil
-                    && pod["spec"]?["containers"]?.arrayValue?.first?["image"]?.stringValue == options.image
-            }), let name = kept.metadataName {
-            log("sniff: node/\(node): reusing helper \(namespace)/\(name)")
-            session.adopt(namespace: namespace, name: name)
-            return ExecTarget(namespace: namespace, pod: name, container: "aksnet")
-        }
-        let name = HelperLabels.dnsLabel(["aksnet-sniff", String(node.prefix(40)), session.options.session])
-        _ = try session.createPod(DebugPods.nodeHelper(name: name, node: node, options: session.options))
-        log("sniff: node/\(node): waiting for helper \(namespace)/\(name)")
-        try session.waitRunning(namespace: namespace, pod: name, container: "aksnet", ephemeral: false, timeout: options.startTimeout)
-        return ExecTarget(namespace: namespace, pod: name, container: "aksnet")
-    }
 
     /// tcpdump on the node: `-i any` for a node; for a pod, the device its IP routes through
     /// (its veth, or the bridge) filtered to the pod's IP.

@@ -3,12 +3,12 @@ import KubeModel
 
 /// Turns what the user typed into running pods and nodes, with kubectl's error wording.
 public struct TargetResolver {
-    public let client: KubeClient
+    public let client: any KubeAPI
     public let namespace: String
     public let allNamespaces: Bool
     public let container: String?
 
-    public init(client: KubeClient, namespace: String, allNamespaces: Bool, container: String?) {
+    public init(client: any KubeAPI, namespace: String, allNamespaces: Bool, container: String?) {
         self.client = client
         self.namespace = namespace
         self.allNamespaces = allNamespaces

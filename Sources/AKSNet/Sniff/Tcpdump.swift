@@ -17,7 +17,7 @@ public struct TcpdumpInvocation: Equatable, Sendable {
         self.nonPromiscuous = nonPromiscuous
     }
 
-    public static let pidPrefix = "aksnet-pid "
+    public static let pidPrefix = HelperNames.pidPrefix
     /// The kernel buffer (`-B`, KiB): 8 MiB rides out bursts while the stream is busy (libpcap's 2 MiB drops at 20k pps).
     public static let bufferKiB = 8192
 
@@ -74,7 +74,7 @@ public struct TcpdumpInvocation: Equatable, Sendable {
     static let socatScript = "tcpdump -U --immediate-mode -w - -i \"$AKSNET_IF\" -s \"$AKSNET_SNAPLEN\" $AKSNET_FLAGS "
         + "-- \"$AKSNET_FILTER\" & p=$!; echo \(pidPrefix)$p >&2; wait $p; echo \(exitPrefix)$? >&2"
 
-    public static let exitPrefix = "aksnet-exit "
+    public static let exitPrefix = HelperNames.exitPrefix
 }
 
 /// What tcpdump says on stderr: our PID line, "listening on …", its closing counts, errors.

@@ -28,53 +28,24 @@ struct CleanupCommand: ParsableCommand {
     func run() throws {
         let client: KubeClient
         do { client = try kube.makeClient() } catch { throw CommandFailure(error.description) }
-        let cleanup = Cleanup(client: client)
-        var namespaces: [String]?
-        if !allNamespaces {
-            namespaces = [client.config.namespace]
-            if client.config.namespace != HelperLabels.namespace { namespaces?.append(HelperLabels.namespace) }
-        }
-        let found: [Cleanup.Leftover]
-        let ephemeral: [Cleanup.RunningEphemeral]
-        let olderThanSeconds = olderThan.flatMap(Durations.parse)
+        let report: Cleanup.Report
         do {
-            found = try cleanup.find(namespaces: namespaces, olderThan: olderThanSeconds, now: WallClock.now)
-            ephemeral = try cleanup.findEphemeral(namespaces: namespaces, olderThan: olderThanSeconds, now: WallClock.now)
+            report = try Cleanup(client: client).run(scope: allNamespaces ? .allNamespaces : .current(client.config.namespace),
+                                                     olderThan: olderThan.flatMap(Durations.parse), dryRun: dryRun)
         } catch { throw CommandFailure(error.description) }
-        if found.isEmpty && ephemeral.isEmpty {
+        if report.isEmpty {
             StandardStreams.writeError("No aksnet helpers found.\n")
             return
         }
-        var failed = false
-        for leftover in found {
-            let age = leftover.age.map { " (age \(Durations.shortAge($0)))" } ?? ""
-            if dryRun {
-                StandardStreams.writeOutput("pod/\(leftover.name) in \(leftover.namespace) would be deleted\(age) (dry run)\n")
-                continue
-            }
-            do {
-                try cleanup.delete(leftover)
-                StandardStreams.writeOutput("pod/\(leftover.name) in \(leftover.namespace) deleted\(age)\n")
-            } catch {
-                StandardStreams.writeError("error: pod/\(leftover.name) in \(leftover.namespace): \(error.description)\n")
-                failed = true
-            }
-        }
-        for entry in ephemeral {
+        for entry in report.entries {
             let age = entry.age.map { " (age \(Durations.shortAge($0)))" } ?? ""
-            let what = "ephemeral container \(entry.container) of pod/\(entry.pod) in \(entry.namespace)"
-            if dryRun {
-                StandardStreams.writeOutput("\(what) would be stopped\(age) (dry run)\n")
-                continue
-            }
-            do {
-                try cleanup.stop(entry)
-                StandardStreams.writeOutput("\(what) stopped\(age)\n")
-            } catch {
-                StandardStreams.writeError("error: \(what): \(error.description)\n")
-                failed = true
+            let verb = entry.action == .deletePod ? "deleted" : "stopped"
+            switch entry.result {
+            case .done: StandardStreams.writeOutput("\(entry.subject) \(verb)\(age)\n")
+            case .dryRun: StandardStreams.writeOutput("\(entry.subject) would be \(verb)\(age) (dry run)\n")
+            case .failed(let message): StandardStreams.writeError("error: \(entry.subject): \(message)\n")
             }
         }
-        if failed { throw ExitCode(1) }
+        if report.failed { throw ExitCode(1) }
     }
 }

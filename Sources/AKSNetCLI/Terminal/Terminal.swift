@@ -1,3 +1,4 @@
+import AKSNet
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,7 +7,8 @@ import Darwin
 
 /// The local terminal for interactive sessions: raw mode that is restored
 /// on every exit path (normal return, error, SIGTERM, SIGHUP, SIGINT), and
-/// window-size changes delivered through a self-pipe.
+/// window-size changes delivered through a self-pipe. The stop signals belong to
+/// `StopSignal` (the one owner): the terminal only hands it its restore.
 enum Terminal {
     nonisolated(unsafe) private static var saved = termios()
     nonisolated(unsafe) private static var isRaw = false
@@ -29,24 +31,17 @@ enum Terminal {
         cfmakeraw(&raw)
         guard tcsetattr(0, TCSANOW, &raw) == 0 else { return false }
         isRaw = true
-        let restoreAndExit: @convention(c) (Int32) -> Void = { signo in
-            Terminal.restoreNow()
-            signal(signo, SIG_DFL)
-            raise(signo)
-        }
-        signal(SIGTERM, restoreAndExit)
-        signal(SIGHUP, restoreAndExit)
-        signal(SIGINT, restoreAndExit)
-        signal(SIGQUIT, restoreAndExit)
+        StopSignal.setBeforeExit { Terminal.restoreNow() }
+        StopSignal.endProcessOnSignals()
         return true
     }
 
+    /// Leaves raw mode. The signals go back to their defaults only if no session holds them
+    /// (an interactive jump keeps its stop handlers after its shell ends).
     static func restore() {
         restoreNow()
-        signal(SIGTERM, SIG_DFL)
-        signal(SIGHUP, SIG_DFL)
-        signal(SIGINT, SIG_DFL)
-        signal(SIGQUIT, SIG_DFL)
+        StopSignal.setBeforeExit(nil)
+        StopSignal.release()
     }
 
     /// Async-signal-safe: tcsetattr only.

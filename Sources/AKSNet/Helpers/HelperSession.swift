@@ -9,14 +9,15 @@ import Glibc
 /// Everything it creates is recorded first, so a signal, an error or a closed stdout deletes
 /// exactly what this session made (`cleanup()`), unless `keep` is set.
 public final class HelperSession: Sendable {
-    public let client: KubeClient
+    public let client: any KubeAPI
     public let options: HelperPodOptions
     public let keep: Bool
     private let created = Mutex<[(namespace: String, name: String)]>([])
     private let ephemerals = Mutex<[(namespace: String, pod: String, container: String)]>([])
     private let holds = Mutex<[EphemeralHold]>([])
+    private let namespaceReady = Mutex(false)
 
-    public init(client: KubeClient, options: HelperPodOptions, keep: Bool = false) {
+    public init(client: any KubeAPI, options: HelperPodOptions, keep: Bool = false) {
         self.client = client
         self.options = options
         self.keep = keep
@@ -57,6 +58,13 @@ public final class HelperSession: Sendable {
         } catch {
             throw SessionError.kube(error)
         }
+    }
+
+    /// `ensureHelperNamespace` once per session (several node helpers share the namespace).
+    func ensureHelperNamespaceOnce() throws(SessionError) {
+        if namespaceReady.withLock({ $0 }) { return }
+        try ensureHelperNamespace()
+        namespaceReady.withLock { $0 = true }
     }
 
     /// Creates a pod and records it before anything can fail after.
@@ -168,9 +176,9 @@ public final class HelperSession: Sendable {
         let cleanupClient = client.forCleanup
         for entry in list {
             let hold = held.first { $0.namespace == entry.namespace && $0.pod == entry.pod && $0.container == entry.container }
-            var error: KubeError?
+            var error: SessionError?
             if let hold, hold.failedEarly == nil {
-                error = hold.release()
+                error = hold.release().map(SessionError.kube)
             } else {
                 hold?.release()
                 // A container that never ran (image pull, refused) has nothing to end.
@@ -185,7 +193,7 @@ public final class HelperSession: Sendable {
         return failures
     }
 
-    func isRunning(_ entry: (namespace: String, pod: String, container: String), client: KubeClient) -> Bool {
+    func isRunning(_ entry: (namespace: String, pod: String, container: String), client: any KubeAPI) -> Bool {
         guard let pod = try? client.get(.pods(entry.namespace, entry.pod)) else { return true }
         return Cleanup.runningEphemeral(pod, now: 0).contains { $0.container == entry.container }
     }

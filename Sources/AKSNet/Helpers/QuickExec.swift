@@ -1,6 +1,6 @@
 import KubeClient
 
-extension KubeClient {
+extension KubeAPI {
     /// A short helper command (kill, ip route get): its exit code and stdout, stderr dropped;
     /// nil when the exec itself failed.
     func quickExec(namespace: String, pod: String, container: String, _ command: [String]) -> (code: Int32, stdout: String)? {

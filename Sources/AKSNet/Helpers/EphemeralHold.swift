@@ -17,7 +17,7 @@ public final class EphemeralHold: Sendable {
     public let namespace: String
     public let pod: String
     public let container: String
-    private let client: KubeClient
+    private let client: any KubeAPI
     private let writeEnd: Mutex<Int32>
     private let readEnd: Int32
     private let done = DispatchGroup()
@@ -27,7 +27,7 @@ public final class EphemeralHold: Sendable {
     /// How long a released hold waits for the container's process to end before the attach is dropped.
     static let releaseGrace = 5.0
 
-    init?(client: KubeClient, namespace: String, pod: String, container: String) {
+    init?(client: any KubeAPI, namespace: String, pod: String, container: String) {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { return nil }
         readEnd = fds[0]
@@ -39,7 +39,7 @@ public final class EphemeralHold: Sendable {
     }
 
     /// Attaches to the container's stdin on a thread of its own; the attach lasts until `release`.
-    static func start(client: KubeClient, namespace: String, pod: String, container: String) -> EphemeralHold? {
+    static func start(client: any KubeAPI, namespace: String, pod: String, container: String) -> EphemeralHold? {
         guard let hold = EphemeralHold(client: client, namespace: namespace, pod: pod, container: container) else { return nil }
         BackgroundThread.start(group: hold.done) { hold.attach() }
         return hold
@@ -47,11 +47,11 @@ public final class EphemeralHold: Sendable {
 
     /// Attaches, closes stdin at once and waits for the container to end (cleanup of a container
     /// a killed command left running). Returns nil when it ended, else why not.
-    static func end(client: KubeClient, namespace: String, pod: String, container: String) -> KubeError? {
+    static func end(client: any KubeAPI, namespace: String, pod: String, container: String) -> SessionError? {
         guard let hold = start(client: client, namespace: namespace, pod: pod, container: container) else {
-            return KubeError(kind: .server, message: "no pipe for the attach", server: client.config.server)
+            return .other("could not end container \(container) of pod \(namespace)/\(pod): no pipe for the attach (\(String(cString: strerror(errno))))")
         }
-        return hold.release()
+        return hold.release().map(SessionError.kube)
     }
 
     private func attach() {
