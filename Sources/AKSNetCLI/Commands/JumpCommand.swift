@@ -27,8 +27,11 @@ struct JumpCommand: ParsableCommand {
         finds any left behind.
         """)
 
-    @Argument(help: "The node (name or InternalIP); with --stdio optionally followed by the PORT (default 22).")
-    var target: [String] = []
+    @Argument(help: "The node (a node name or an InternalIP).")
+    var node: String
+
+    @Argument(help: "With --stdio: the node's port (default 22).")
+    var port: UInt16?
 
     @Flag(help: "Relay stdin/stdout to the node's port (for ssh -o ProxyCommand=…).")
     var stdio = false
@@ -69,14 +72,12 @@ struct JumpCommand: ParsableCommand {
 
     func validate() throws {
         if stdio && shell { throw ValidationError("--stdio and --shell are exclusive") }
-        guard let node = target.first, !node.isEmpty else { throw ValidationError("give the NODE (a node name or an InternalIP)") }
-        _ = node
+        if node.isEmpty { throw ValidationError("give the NODE (a node name or an InternalIP)") }
         if stdio {
-            if target.count > 2 { throw ValidationError("--stdio takes NODE [PORT]") }
-            if target.count == 2, (UInt16(target[1]) ?? 0) == 0 { throw ValidationError("PORT must be 1-65535") }
+            if port == 0 { throw ValidationError("PORT must be 1-65535") }
             if !command.isEmpty { throw ValidationError("--stdio takes no COMMAND") }
-        } else if target.count > 1 {
-            throw ValidationError("unexpected argument \(target[1]); put the remote command after --")
+        } else if let port {
+            throw ValidationError("unexpected argument \(port); PORT goes with --stdio, a remote command after --")
         }
         if ShellProfile(rawValue: profile) == nil { throw ValidationError("--profile must be sysadmin, netadmin or general") }
         if deadlineSeconds < 60 { throw ValidationError("--deadline takes a duration of at least 1m, e.g. 30m or 1h") }
@@ -86,12 +87,12 @@ struct JumpCommand: ParsableCommand {
         let client: KubeClient
         do { client = try kube.makeClient() } catch { throw CommandFailure(error.description) }
         var options = JumpOptions()
-        options.node = target.first ?? ""
-        options.port = stdio && target.count == 2 ? UInt16(target[1]) ?? 22 : 22
+        options.node = node
+        options.port = stdio ? port ?? 22 : 22
         options.image = image
         options.imagePullSecrets = imagePullSecrets
         options.deadlineSeconds = deadlineSeconds
-        options.commandLine = (["kubectl", "aksnet", "jump"] + (stdio ? ["--stdio"] : shell ? ["--shell"] : []) + target).joined(separator: " ")
+        options.commandLine = (["kubectl", "aksnet", "jump"] + (stdio ? ["--stdio"] : shell ? ["--shell"] : []) + [node] + (port.map { [String($0)] } ?? [])).joined(separator: " ")
         options.createdBy = client.config.userName
         StopSignal.install()
         let code: Int32

@@ -171,8 +171,11 @@ struct JumpOnLabTests {
         for signal in [SIGINT, SIGTERM, SIGHUP, SIGKILL] {
             let sshArgs = ["-l", "root", "-i", lab.key, "-o", "UserKnownHostsFile=\(lab.knownHosts)", "-o", "BatchMode=yes", "--",
                            "sh", "-c", "echo up; sleep 120"]
+            // The first one makes node 0's relay; the second one to node 0 starts once it runs and joins it.
+            let first = try Background(Self.plugin, ["jump"] + lab.cluster.kc + [nodes[0]] + sshArgs)
+            #expect(first.waitFor("up", timeout: 90), "\(first.errors)")
             let runs = try [
-                Background(Self.plugin, ["jump"] + lab.cluster.kc + [nodes[0]] + sshArgs),
+                first,
                 Background(Self.plugin, ["jump"] + lab.cluster.kc + [nodes[0]] + sshArgs),
                 Background(Self.plugin, ["jump"] + lab.cluster.kc + [nodes[1]] + sshArgs),
                 Background(Self.plugin, ["jump"] + lab.cluster.kc + ["--shell", nodes[1], "--", "sh", "-c", "echo up; sleep 120"]),
