@@ -72,6 +72,8 @@ struct JumpOnLabTests {
         try sshJumpRunsTheCommandOnThatNode(lab, nodes: nodes)
         try shellRunsInTheNodesRoot(lab, node: nodes[0])
         try clearErrors(lab, node: nodes[0], windows: windows)
+        try interactiveShellInTmux(lab, node: nodes[1])
+        try droppedStreamsLeaveNoPod(lab, node: nodes[0])
         try everyWayOfEndingLeavesNoPod(lab, nodes: nodes)
         try sshDisabledIsSaidClearly(lab, node: nodes[1])
     }
@@ -162,6 +164,28 @@ struct JumpOnLabTests {
         #expect(viewer.status == 1 && viewer.stderr.contains("create pods"), "viewer --stdio: \(viewer)")
         let noSSH = try lab.jump([node, "--", "true"], environment: ["PATH": "/nonexistent"])
         oneLine(noSSH, "openssh-client", "ssh not installed")
+        #expect(try lab.waitNoManagedPods() == "")
+    }
+
+    /// `--shell` on a terminal: the size follows the pane, Ctrl-D leaves, the terminal is restored, the pod is gone.
+    func interactiveShellInTmux(_ lab: Lab, node: String) throws {
+        let tty = try TtyScenario.run("\(Self.plugin) jump --kubeconfig \(lab.cluster.kubeconfig) --shell \(node)",
+                                      scratch: lab.dir, tmux: Tmux("jumptty"))
+        #expect(tty.first.contains("24 80"), "screen: \(tty.first)")
+        #expect(tty.resized.contains("30 100"), "screen after resize: \(tty.resized)")
+        #expect(tty.exited.contains("EXIT=0"), "screen after Ctrl-D: \(tty.exited)")
+        #expect(!tty.sttyBefore.isEmpty && tty.sttyBefore == tty.sttyAfter, "the terminal was not restored")
+        #expect(try lab.waitNoManagedPods() == "")
+    }
+
+    /// A stream the API server cuts (`stream-drop`) ends the jump with exit 1 and deletes its pod.
+    func droppedStreamsLeaveNoPod(_ lab: Lab, node: String) throws {
+        #expect(try LifecycleTests.lab(["fault", "--dir", lab.dir, "set", "stream-drop=1Mi"]).status == 0)
+        defer { _ = try? LifecycleTests.lab(["fault", "--dir", lab.dir, "clear"]) }
+        let shell = try lab.jump(["--shell", node, "--", "head", "-c", "20000000", "/dev/zero"])
+        #expect(shell.status == 1 && shell.stderr.contains("cut"), "\(shell.status) \(shell.stderr)")
+        let ssh = try lab.ssh(node, "head -c 20000000 /dev/zero")
+        #expect(ssh.status != 0 && ssh.stdout.utf8.count < 20_000_000, "\(ssh.status) \(ssh.stderr)")
         #expect(try lab.waitNoManagedPods() == "")
     }
 
