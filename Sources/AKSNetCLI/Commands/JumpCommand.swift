@@ -28,7 +28,7 @@ struct JumpCommand: ParsableCommand {
         """)
 
     @Argument(help: "The node (a node name or an InternalIP).")
-    var node: String
+    var node: String?
 
     @Argument(help: "With --stdio: the node's port (default 22).")
     var port: UInt16?
@@ -38,6 +38,9 @@ struct JumpCommand: ParsableCommand {
 
     @Flag(help: "A root shell (or COMMAND) on the node through a privileged node pod, without SSH.")
     var shell = false
+
+    @Flag(name: .customLong("print-ssh-config"), help: "Print a Host block for ~/.ssh/config (every node, ProxyCommand through --stdio).")
+    var printSSHConfig = false
 
     @Option(help: "With --shell: sysadmin (privileged, chroot /host), netadmin (host network, NET_ADMIN/NET_RAW) or general.")
     var profile: String = "sysadmin"
@@ -72,7 +75,12 @@ struct JumpCommand: ParsableCommand {
 
     func validate() throws {
         if stdio && shell { throw ValidationError("--stdio and --shell are exclusive") }
-        if node.isEmpty { throw ValidationError("give the NODE (a node name or an InternalIP)") }
+        if printSSHConfig {
+            if stdio || shell || node != nil || !command.isEmpty { throw ValidationError("--print-ssh-config takes no NODE, --stdio, --shell or COMMAND") }
+            return
+        }
+        guard let node, !node.isEmpty else { throw ValidationError("give the NODE (a node name or an InternalIP)") }
+        _ = node
         if stdio {
             if port == 0 { throw ValidationError("PORT must be 1-65535") }
             if !command.isEmpty { throw ValidationError("--stdio takes no COMMAND") }
@@ -87,6 +95,8 @@ struct JumpCommand: ParsableCommand {
         let client: KubeClient
         do { client = try kube.makeClient() } catch { throw CommandFailure(error.description) }
         var options = JumpOptions()
+        if printSSHConfig { return try printConfig(client: client) }
+        let node = self.node ?? ""
         options.node = node
         options.port = stdio ? port ?? 22 : 22
         options.image = image
@@ -116,6 +126,19 @@ struct JumpCommand: ParsableCommand {
             throw CommandFailure(error.description)
         }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    func printConfig(client: KubeClient) throws {
+        let names: [String]
+        do {
+            names = try client.list(.nodes()).items.compactMap(\.metadataName).sorted()
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        var block = SSHConfigBlock(context: client.config.contextName, kubeconfig: kube.kubeconfig, nodes: names)
+        block.user = user
+        block.identity = identity
+        StandardStreams.writeOutput(block.text)
     }
 
     /// The terminal side of --shell: a tty (raw mode, resize, restored after) only when stdin and

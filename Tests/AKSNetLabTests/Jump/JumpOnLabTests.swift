@@ -69,6 +69,7 @@ struct JumpOnLabTests {
 
         try proxyCommandReachesEachNodeByNameAndIP(lab, nodes: nodes)
         try scpIsByteExactBothWays(lab, node: nodes[1])
+        try printedSSHConfigReachesTheNodes(lab, nodes: nodes)
         try sshJumpRunsTheCommandOnThatNode(lab, nodes: nodes)
         try shellRunsInTheNodesRoot(lab, node: nodes[0])
         try clearErrors(lab, node: nodes[0], windows: windows)
@@ -91,6 +92,26 @@ struct JumpOnLabTests {
         }
         // The relays are shared and left by the last user: none stays.
         #expect(try lab.waitNoManagedPods() == "")
+    }
+
+    /// `--print-ssh-config` as ssh's config file: `ssh NODE` works by name (kubectl on PATH is a
+    /// shim that runs the plugin for `kubectl aksnet`, as kubectl's plugin lookup would).
+    func printedSSHConfigReachesTheNodes(_ lab: Lab, nodes: [String]) throws {
+        let printed = try lab.jump(["--print-ssh-config", "-l", "root", "-i", lab.key])
+        #expect(printed.status == 0 && printed.stdout.contains("Host \(nodes.joined(separator: " "))"), "\(printed)")
+        let config = lab.dir + "/jump-ssh-config"
+        try printed.stdout.write(toFile: config, atomically: true, encoding: .utf8)
+        let bin = lab.dir + "/jump-bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try "#!/bin/sh\n[ \"$1\" = aksnet ] && shift && exec '\(Self.plugin)' \"$@\"\nexit 1\n".write(toFile: bin + "/kubectl", atomically: true, encoding: .utf8)
+        chmod(bin + "/kubectl", 0o755)
+        let path = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        for node in nodes {
+            let ip = try lab.internalIP(node)
+            let answer = try Shell.run("/usr/bin/ssh", ["-F", config, "-o", "UserKnownHostsFile=\(lab.knownHosts)", "-o", "StrictHostKeyChecking=yes",
+                                                        "-o", "BatchMode=yes", node, "ip -4 -o addr show eth0"], environment: ["PATH": path], timeout: 60)
+            #expect(answer.status == 0 && answer.stdout.contains("inet \(ip)/"), "\(node): \(answer)")
+        }
     }
 
     func scpIsByteExactBothWays(_ lab: Lab, node: String) throws {
