@@ -183,6 +183,15 @@ struct JumpOnLabTests {
         oneLine(try lab.jump(["--context", "aksnet-lab-viewer", "--shell", node, "--", "true"]), "create pods", "viewer --shell")
         let viewer = try lab.jump(["--context", "aksnet-lab-viewer", "--stdio", node])
         #expect(viewer.status == 1 && viewer.stderr.contains("create pods"), "viewer --stdio: \(viewer)")
+        let pull = try lab.jump(["--image", "nosuch/image", "--stdio", node])
+        #expect(pull.status == 1 && pull.stderr.contains("ErrImagePull") && pull.stderr.contains("--image"), "image pull: \(pull)")
+        // A private image pulls with --image-pull-secret (the lab registry's credentials in aksnet-system).
+        let secret = try lab.cluster.k(["create", "secret", "generic", "acr", "-n", "aksnet-system", "--type=kubernetes.io/dockerconfigjson",
+                                        "--from-file=.dockerconfigjson=\(lab.dir)/registry/config.json"])
+        #expect(secret.status == 0, "\(secret)")
+        let privateImage = try lab.jump(["--image", "aksnetlab.azurecr.io/aksnet/netshoot", "--image-pull-secret", "acr",
+                                         "--shell", node, "--", "true"])
+        #expect(privateImage.status == 0, "\(privateImage)")
         let noSSH = try lab.jump([node, "--", "true"], environment: ["PATH": "/nonexistent"])
         oneLine(noSSH, "openssh-client", "ssh not installed")
         #expect(try lab.waitNoManagedPods() == "")
