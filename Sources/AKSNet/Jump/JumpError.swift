@@ -7,7 +7,7 @@ public enum JumpError: Error, CustomStringConvertible, Sendable {
     case notReady(node: String, reason: String)
     case windowsShell(node: String)
     case noLinuxNode(String)
-    case sshRefused(node: String, ip: String, port: UInt16)
+    case sshRefused(node: String, ip: String, port: UInt16, windows: Bool = false)
     case sshMissing
     case stream(String)
     case session(SessionError)
@@ -25,11 +25,10 @@ public enum JumpError: Error, CustomStringConvertible, Sendable {
                 + "(use jump \(node) for SSH through a relay on a Linux node)"
         case .noLinuxNode(let node):
             return "no Ready Linux node to run the relay for \(node) on"
-        case .sshRefused(let node, let ip, let port):
-            return port == 22
-                ? "node \(node) (\(ip)) does not accept SSH on port 22: SSH may be disabled on this node pool "
-                    + "(az aks nodepool update --ssh-access …); use --shell"
-                : "node \(node) (\(ip)) does not accept connections on port \(port)"
+        case .sshRefused(let node, let ip, let port, let windows):
+            guard port == 22 else { return "node \(node) (\(ip)) does not accept connections on port \(port)" }
+            return "node \(node) (\(ip)) does not accept SSH on port 22: SSH may be disabled on this node pool "
+                + "(az aks nodepool update --ssh-access …)" + (windows ? " or the Windows node runs no OpenSSH server" : "; use --shell")
         case .sshMissing:
             return "ssh not found on PATH: install the openssh-client package (apt-get install openssh-client), or use --stdio as a ProxyCommand"
         case .session(let error):

@@ -40,12 +40,15 @@ public final class RelayConnection: Sendable {
             relay.close()
             throw JumpError.session(.interrupted(StopSignal.received))
         }
-        switch RelayProbe.probe(client: client, namespace: pool.namespace, pod: lease.pod) {
+        // SSH speaks first: on port 22 silence means socat is still connecting (an unreachable
+        // node takes its 10 s connect-timeout), so wait for its verdict; other ports may stay silent.
+        let silentAfter: Double = options.port == 22 ? 15 : 5
+        switch RelayProbe.probe(client: client, namespace: pool.namespace, pod: lease.pod, timeout: silentAfter + 5, silentAfter: silentAfter) {
         case .answered, .silent:
             return relay
         case .refused:
             relay.close()
-            throw JumpError.sshRefused(node: node.name, ip: node.internalIP, port: options.port)
+            throw JumpError.sshRefused(node: node.name, ip: node.internalIP, port: options.port, windows: node.isWindows)
         case .failed(let reason):
             relay.close()
             if StopSignal.isSet { throw JumpError.session(.interrupted(StopSignal.received)) }

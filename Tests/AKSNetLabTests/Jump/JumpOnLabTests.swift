@@ -179,6 +179,9 @@ struct JumpOnLabTests {
         oneLine(try lab.jump(["--shell", "10.9.9.9", "--", "true"]), "not found", "unknown IP")
         if !windows.isEmpty {
             oneLine(try lab.jump(["--shell", windows, "--", "true"]), "is a Windows node", "Windows --shell")
+            // The lab's Windows nodes are API objects without a network or sshd: the relay (on a
+            // Linux node) finds nothing at the node's InternalIP, and says so.
+            oneLine(try lab.jump(["--stdio", windows]), "or the Windows node runs no OpenSSH server", "Windows SSH")
         }
         oneLine(try lab.jump(["--context", "aksnet-lab-viewer", "--shell", node, "--", "true"]), "create pods", "viewer --shell")
         let viewer = try lab.jump(["--context", "aksnet-lab-viewer", "--stdio", node])

@@ -37,6 +37,8 @@ import Testing
         #expect(refused == "node n1 (10.224.0.4) does not accept SSH on port 22: SSH may be disabled on this node pool "
             + "(az aks nodepool update --ssh-access …); use --shell")
         #expect(JumpError.sshMissing.description.contains("openssh-client"))
+        let windows = JumpError.sshRefused(node: "akswin000000", ip: "10.224.9.4", port: 22, windows: true).description
+        #expect(windows.hasSuffix("or the Windows node runs no OpenSSH server") && !windows.contains("--shell"))
         #expect(JumpError.windowsShell(node: "akswin000000").description.contains("Windows"))
         for error in [JumpError.unknownNode("x", known: ["a", "b"]), .notReady(node: "n", reason: "r"), .sshMissing] {
             #expect(!error.description.contains("\n"))
