@@ -103,7 +103,10 @@ public struct RelayPool: Sendable {
     /// Best effort: a relay it cannot delete still ends at its deadline.
     public func release(_ lease: Lease) {
         let cleanupClient = client.forCleanup
-        for _ in 0..<8 {
+        // Many users may leave at once (ansible's forks): each conflict means another one got in
+        // first; retry with a little jitter so they do not collide again in lockstep.
+        for attempt in 0..<20 {
+            if attempt > 0 { usleep(UInt32.random(in: 5_000...30_000)) }
             guard let pod = try? cleanupClient.get(.pods(namespace, lease.pod)),
                   let version = pod["metadata"]?["resourceVersion"]?.stringValue else { return }
             let annotations = pod["metadata"]?["annotations"]?.objectValue ?? JSONObject()

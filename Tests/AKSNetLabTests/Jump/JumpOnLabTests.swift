@@ -70,6 +70,7 @@ struct JumpOnLabTests {
         try proxyCommandReachesEachNodeByNameAndIP(lab, nodes: nodes)
         try scpIsByteExactBothWays(lab, node: nodes[1])
         try printedSSHConfigReachesTheNodes(lab, nodes: nodes)
+        try concurrentStdioCallsShareOneRelay(lab, node: nodes[0])
         try sshJumpRunsTheCommandOnThatNode(lab, nodes: nodes)
         try shellRunsInTheNodesRoot(lab, node: nodes[0])
         try clearErrors(lab, node: nodes[0], windows: windows)
@@ -112,6 +113,27 @@ struct JumpOnLabTests {
                                                         "-o", "BatchMode=yes", node, "ip -4 -o addr show eth0"], environment: ["PATH": path], timeout: 60)
             #expect(answer.status == 0 && answer.stdout.contains("inet \(ip)/"), "\(node): \(answer)")
         }
+    }
+
+    /// Like ansible: several ssh through `--stdio` to one node at once share the running relay;
+    /// the last one out deletes it.
+    func concurrentStdioCallsShareOneRelay(_ lab: Lab, node: String) throws {
+        func ssh(_ command: String) throws -> Background {
+            try Background("/usr/bin/ssh", lab.sshOptions + ["-o", "ProxyCommand=\(lab.proxy)", "root@\(node)", command])
+        }
+        let first = try ssh("echo up; sleep 4")
+        #expect(first.waitFor("up", timeout: 60), "\(first.errors)")
+        let others = try (0..<6).map { _ in try ssh("sleep 1; echo done") }
+        usleep(500_000)
+        let relays = try lab.cluster.k(["get", "pods", "-n", "aksnet-system", "-l", "aksnet.io/jump-role=relay", "-o", "name"]).stdout
+            .split(separator: "\n")
+        #expect(relays.count == 1, "one shared relay: \(relays)")
+        for run in others {
+            #expect(run.wait(timeout: 60) == 0, "\(run.errors)")
+            #expect(run.output == "done\n")
+        }
+        #expect(first.wait(timeout: 60) == 0, "\(first.errors)")
+        #expect(try lab.waitNoManagedPods() == "")
     }
 
     func scpIsByteExactBothWays(_ lab: Lab, node: String) throws {
