@@ -1,0 +1,50 @@
+import KubeClient
+import KubeModel
+
+/// `jump --shell NODE [-- COMMAND…]`: a node pod (profile as `kubectl debug`) pinned to the node in
+/// aksnet-system, then an exec of `chroot /host COMMAND` (sysadmin) or an interactive shell.
+/// The exec's exit code is ours; without a tty, stdin and stdout are the exec's channels,
+/// binary clean (so `-- tar -c … | tar -x` copies files). The pod is deleted on every exit path.
+public struct NodeShell {
+    public let client: KubeClient
+    public let options: JumpOptions
+    public var profile: ShellProfile = .sysadmin
+    public var command: [String] = []
+
+    public init(client: KubeClient, options: JumpOptions) {
+        self.client = client
+        self.options = options
+    }
+
+    /// `io` comes from the CLI (tty, raw mode and resize are the terminal's business).
+    public func run(io: ExecIO, tty: Bool, beforeExec: () -> Void = {}) throws(JumpError) -> Int32 {
+        let (node, _) = try JumpNode.resolve(options.node, client: client)
+        if node.isWindows { throw JumpError.windowsShell(node: node.name) }
+        let helper = options.helperOptions(session: HelperLabels.newSessionID())
+        let session = HelperSession(client: client, options: helper)
+        defer { session.cleanup() }
+        do { try session.ensureHelperNamespace() } catch { throw JumpError.session(error) }
+        let name = HelperLabels.dnsLabel(["aksnet-shell", helper.session, node.name])
+        do {
+            _ = try session.createPod(JumpPods.shell(name: name, node: node.name, profile: profile, options: helper))
+            try session.waitRunning(namespace: HelperLabels.namespace, pod: name, container: "shell", ephemeral: false,
+                                    timeout: options.startTimeout)
+        } catch {
+            throw JumpError.session(error)
+        }
+        var shellIO = io
+        let outer = io.isCancelled
+        shellIO.isCancelled = { StopSignal.isSet || outer() }
+        let request = ExecRequest(namespace: HelperLabels.namespace, pod: name, container: "shell",
+                                  command: JumpPods.shellCommand(profile: profile, command: command),
+                                  stdin: io.stdinFD != nil, tty: tty)
+        beforeExec()
+        let result: Result<Int32, KubeError>
+        do { result = .success(try client.exec(request, io: shellIO)) } catch { result = .failure(error) }
+        if StopSignal.isSet { throw JumpError.session(.interrupted(StopSignal.received)) }
+        switch result {
+        case .success(let code): return code
+        case .failure(let error): throw JumpError.stream(error.description)
+        }
+    }
+}

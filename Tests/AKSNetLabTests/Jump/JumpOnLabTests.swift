@@ -1,0 +1,289 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `kubectl aksnet jump` against one lab (2 Linux nodes with their own sshd, 1 Windows node):
+/// ssh/scp through `--stdio` as a ProxyCommand, `jump NODE` running the local ssh, `--shell`,
+/// the clear errors, and no pod left behind by any way of ending.
+@Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd")
+                              && FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh")))
+struct JumpOnLabTests {
+    static var plugin: String { PluginOnLabTests.plugin }
+    static let managed = "app.kubernetes.io/managed-by=kubectl-aksnet"
+
+    struct Lab {
+        let cluster: LabCluster
+        var dir: String { cluster.dir }
+        var key: String { dir + "/ssh/id_ed25519" }
+        var knownHosts: String { dir + "/ssh/known_hosts" }
+        var sshOptions: [String] {
+            ["-F", "/dev/null", "-i", key, "-o", "UserKnownHostsFile=\(knownHosts)", "-o", "StrictHostKeyChecking=yes",
+             "-o", "BatchMode=yes", "-o", "ConnectTimeout=20"]
+        }
+        var proxy: String { "\(JumpOnLabTests.plugin) jump --kubeconfig \(cluster.kubeconfig) --stdio %h" }
+
+        /// ssh through `jump --stdio` as ProxyCommand, strict host key checking.
+        func ssh(_ host: String, _ command: String) throws -> ProcessResult {
+            try Shell.run("/usr/bin/ssh", sshOptions + ["-o", "ProxyCommand=\(proxy)", "root@\(host)", command], timeout: 90)
+        }
+        func scp(_ from: String, _ to: String) throws -> ProcessResult {
+            try Shell.run("/usr/bin/scp", sshOptions + ["-o", "ProxyCommand=\(proxy)", from, to], timeout: 300)
+        }
+        func jump(_ args: [String], environment: [String: String]? = nil, timeout: Double = 90) throws -> ProcessResult {
+            try Shell.run(JumpOnLabTests.plugin, ["jump"] + cluster.kc + args, environment: environment, timeout: timeout)
+        }
+        /// `jump NODE -l root -i KEY -o …` (the local ssh, strict, against the lab's known_hosts).
+        func sshJump(_ node: String, _ command: [String]) throws -> ProcessResult {
+            try jump([node, "-l", "root", "-i", key, "-o", "UserKnownHostsFile=\(knownHosts)", "-o", "StrictHostKeyChecking=yes",
+                      "-o", "BatchMode=yes", "--"] + command)
+        }
+        func managedPods() throws -> String {
+            try cluster.k(["get", "pods", "-A", "-l", JumpOnLabTests.managed, "-o", "name"]).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func waitNoManagedPods(timeout: Double = 15) throws -> String {
+            let deadline = Date().addingTimeInterval(timeout)
+            var left = try managedPods()
+            while !left.isEmpty && Date() < deadline {
+                usleep(200_000)
+                left = try managedPods()
+            }
+            return left
+        }
+        func internalIP(_ node: String) throws -> String {
+            try cluster.k(["get", "node", node, "-o", #"jsonpath={.status.addresses[?(@.type=="InternalIP")].address}"#]).stdout
+        }
+    }
+
+    static func sha256(_ path: String) throws -> String {
+        String(try Shell.run("/usr/bin/sha256sum", [path]).stdout.prefix(64))
+    }
+
+    @Test func jumpOnTheLab() throws {
+        let cluster = try LabCluster(["--nodes", "2", "--windows-nodes", "1"])
+        defer { cluster.down() }
+        let lab = Lab(cluster: cluster)
+        let nodes = try cluster.nodes()
+        try #require(nodes.count == 2, "\(nodes)")
+        let windows = try cluster.k(["get", "nodes", "-l", "kubernetes.io/os=windows", "-o", "jsonpath={.items[0].metadata.name}"]).stdout
+
+        try proxyCommandReachesEachNodeByNameAndIP(lab, nodes: nodes)
+        try scpIsByteExactBothWays(lab, node: nodes[1])
+        try printedSSHConfigReachesTheNodes(lab, nodes: nodes)
+        try concurrentStdioCallsShareOneRelay(lab, node: nodes[0])
+        try sshJumpRunsTheCommandOnThatNode(lab, nodes: nodes)
+        try shellRunsInTheNodesRoot(lab, node: nodes[0])
+        try clearErrors(lab, node: nodes[0], windows: windows)
+        try interactiveShellInTmux(lab, node: nodes[1])
+        try droppedStreamsLeaveNoPod(lab, node: nodes[0])
+        try everyWayOfEndingLeavesNoPod(lab, nodes: nodes)
+        try sshDisabledIsSaidClearly(lab, node: nodes[1])
+    }
+
+    func proxyCommandReachesEachNodeByNameAndIP(_ lab: Lab, nodes: [String]) throws {
+        for node in nodes {
+            let ip = try lab.internalIP(node)
+            for host in [node, ip] {
+                // The lab's sshd shares this machine's UTS namespace (hostname is the same on
+                // every node): the node's own eth0 address says which node answered.
+                let answer = try lab.ssh(host, "hostname && ip -4 -o addr show eth0")
+                #expect(answer.status == 0 && answer.stdout.contains("inet \(ip)/"), "\(host): \(answer)")
+                #expect((answer.stdout.split(separator: "\n").first?.count ?? 0) > 0, "hostname printed")
+            }
+        }
+        // The relays are shared and left by the last user: none stays.
+        #expect(try lab.waitNoManagedPods() == "")
+    }
+
+    /// `--print-ssh-config` as ssh's config file: `ssh NODE` works by name (kubectl on PATH is a
+    /// shim that runs the plugin for `kubectl aksnet`, as kubectl's plugin lookup would).
+    func printedSSHConfigReachesTheNodes(_ lab: Lab, nodes: [String]) throws {
+        let printed = try lab.jump(["--print-ssh-config", "-l", "root", "-i", lab.key])
+        #expect(printed.status == 0 && printed.stdout.contains("Host \(nodes.joined(separator: " "))"), "\(printed)")
+        let config = lab.dir + "/jump-ssh-config"
+        try printed.stdout.write(toFile: config, atomically: true, encoding: .utf8)
+        let bin = lab.dir + "/jump-bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try "#!/bin/sh\n[ \"$1\" = aksnet ] && shift && exec '\(Self.plugin)' \"$@\"\nexit 1\n".write(toFile: bin + "/kubectl", atomically: true, encoding: .utf8)
+        chmod(bin + "/kubectl", 0o755)
+        let path = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        for node in nodes {
+            let ip = try lab.internalIP(node)
+            let answer = try Shell.run("/usr/bin/ssh", ["-F", config, "-o", "UserKnownHostsFile=\(lab.knownHosts)", "-o", "StrictHostKeyChecking=yes",
+                                                        "-o", "BatchMode=yes", node, "ip -4 -o addr show eth0"], environment: ["PATH": path], timeout: 60)
+            #expect(answer.status == 0 && answer.stdout.contains("inet \(ip)/"), "\(node): \(answer)")
+        }
+    }
+
+    /// Like ansible: several ssh through `--stdio` to one node at once share the running relay;
+    /// the last one out deletes it.
+    func concurrentStdioCallsShareOneRelay(_ lab: Lab, node: String) throws {
+        func ssh(_ command: String) throws -> Background {
+            try Background("/usr/bin/ssh", lab.sshOptions + ["-o", "ProxyCommand=\(lab.proxy)", "root@\(node)", command])
+        }
+        let first = try ssh("echo up; sleep 4")
+        #expect(first.waitFor("up", timeout: 60), "\(first.errors)")
+        let others = try (0..<6).map { _ in try ssh("sleep 1; echo done") }
+        usleep(500_000)
+        let relays = try lab.cluster.k(["get", "pods", "-n", "aksnet-system", "-l", "aksnet.io/jump-role=relay", "-o", "name"]).stdout
+            .split(separator: "\n")
+        #expect(relays.count == 1, "one shared relay: \(relays)")
+        for run in others {
+            #expect(run.wait(timeout: 60) == 0, "\(run.errors)")
+            #expect(run.output == "done\n")
+        }
+        #expect(first.wait(timeout: 60) == 0, "\(first.errors)")
+        #expect(try lab.waitNoManagedPods() == "")
+    }
+
+    func scpIsByteExactBothWays(_ lab: Lab, node: String) throws {
+        let local = lab.dir + "/jump-64m.bin"
+        let remote = lab.dir + "/jump-remote.bin"  // the node's sshd sees this machine's files
+        let back = lab.dir + "/jump-back.bin"
+        #expect(try Shell.run("/bin/sh", ["-c", "head -c 67108864 /dev/urandom > '\(local)'"]).status == 0)
+        let start = Date()
+        let up = try lab.scp(local, "root@\(node):\(remote)")
+        let upSeconds = Date().timeIntervalSince(start)
+        #expect(up.status == 0, "\(up)")
+        let down = try lab.scp("root@\(node):\(remote)", back)
+        #expect(down.status == 0, "\(down)")
+        let want = try Self.sha256(local)
+        #expect(try Self.sha256(remote) == want)
+        #expect(try Self.sha256(back) == want)
+        print("jump --stdio scp 64 MiB up: \(String(format: "%.1f", 64 / upSeconds)) MiB/s")
+        for file in [local, remote, back] { try? FileManager.default.removeItem(atPath: file) }
+    }
+
+    func sshJumpRunsTheCommandOnThatNode(_ lab: Lab, nodes: [String]) throws {
+        for node in nodes {
+            let podCIDR = try lab.cluster.k(["get", "node", node, "-o", "jsonpath={.spec.podCIDR}"]).stdout
+            let routes = try lab.sshJump(node, ["ip", "route"])
+            #expect(routes.status == 0, "\(routes)")
+            let cbr0 = routes.stdout.split(separator: "\n").filter { $0.contains("dev cbr0") }
+            #expect(cbr0.contains { $0.hasPrefix(podCIDR + " ") }, "\(node) \(podCIDR): \(routes.stdout)")
+        }
+        let seven = try lab.sshJump(nodes[0], ["sh", "-c", "exit 7"])
+        #expect(seven.status == 7, "\(seven)")
+        let words = try lab.sshJump(nodes[0], ["printf", "%s|", "a b", "it's"])
+        #expect(words.stdout == "a b|it's|", "each word reaches the node as one word: \(words)")
+        #expect(try lab.waitNoManagedPods() == "")
+    }
+
+    func shellRunsInTheNodesRoot(_ lab: Lab, node: String) throws {
+        let seven = try lab.jump(["--shell", node, "--", "sh", "-c", "exit 7"])
+        #expect(seven.status == 7, "\(seven)")
+        let folder = "\(lab.dir)/nodes/\(node)/etc/cni/net.d"
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).sorted().first)
+        let cat = try lab.jump(["--shell", node, "--", "cat", "/etc/cni/net.d/\(file)"])
+        let onNode = try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8)
+        #expect(cat.status == 0 && cat.stdout == onNode, "\(cat)")
+        // A folder copied off the node with tar, byte-exact (binary through the exec stream).
+        let out = lab.dir + "/jump-tar"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let source = "\(lab.dir)/nodes/\(node)/jump-data"
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        #expect(try Shell.run("/bin/sh", ["-c", "head -c 3000000 /dev/urandom > '\(source)/blob' && cp -r '\(folder)' '\(source)/'"]).status == 0)
+        let copy = try Shell.run("/bin/sh", ["-c", "'\(JumpOnLabTests.plugin)' jump --kubeconfig '\(lab.cluster.kubeconfig)' --shell \(node) -- tar -C / -c jump-data | tar -x -C '\(out)'"], timeout: 90)
+        #expect(copy.status == 0, "\(copy)")
+        let wantBlob = try Self.sha256("\(source)/blob")
+        #expect(try Self.sha256("\(out)/jump-data/blob") == wantBlob)
+        let diff = try Shell.run("/usr/bin/diff", ["-r", source, "\(out)/jump-data"])
+        #expect(diff.status == 0, "\(diff)")
+        #expect(try lab.waitNoManagedPods() == "")
+    }
+
+    func clearErrors(_ lab: Lab, node: String, windows: String) throws {
+        func oneLine(_ result: ProcessResult, _ needle: String, _ what: String) {
+            let lines = result.stderr.split(separator: "\n")
+            #expect(result.status == 1 && lines.count == 1 && result.stderr.contains(needle), "\(what): \(result)")
+        }
+        oneLine(try lab.jump(["--stdio", "no-such-node"]), "node \"no-such-node\" not found", "unknown node")
+        oneLine(try lab.jump(["--shell", "10.9.9.9", "--", "true"]), "not found", "unknown IP")
+        if !windows.isEmpty {
+            oneLine(try lab.jump(["--shell", windows, "--", "true"]), "is a Windows node", "Windows --shell")
+            // The lab's Windows nodes are API objects without a network or sshd: the relay (on a
+            // Linux node) finds nothing at the node's InternalIP, and says so.
+            oneLine(try lab.jump(["--stdio", windows]), "or the Windows node runs no OpenSSH server", "Windows SSH")
+        }
+        oneLine(try lab.jump(["--context", "aksnet-lab-viewer", "--shell", node, "--", "true"]), "create pods", "viewer --shell")
+        let viewer = try lab.jump(["--context", "aksnet-lab-viewer", "--stdio", node])
+        #expect(viewer.status == 1 && viewer.stderr.contains("create pods"), "viewer --stdio: \(viewer)")
+        let pull = try lab.jump(["--image", "nosuch/image", "--stdio", node])
+        #expect(pull.status == 1 && pull.stderr.contains("ErrImagePull") && pull.stderr.contains("--image"), "image pull: \(pull)")
+        // A private image pulls with --image-pull-secret (the lab registry's credentials in aksnet-system).
+        let secret = try lab.cluster.k(["create", "secret", "generic", "acr", "-n", "aksnet-system", "--type=kubernetes.io/dockerconfigjson",
+                                        "--from-file=.dockerconfigjson=\(lab.dir)/registry/config.json"])
+        #expect(secret.status == 0, "\(secret)")
+        let privateImage = try lab.jump(["--image", "aksnetlab.azurecr.io/aksnet/netshoot", "--image-pull-secret", "acr",
+                                         "--shell", node, "--", "true"])
+        #expect(privateImage.status == 0, "\(privateImage)")
+        let noSSH = try lab.jump([node, "--", "true"], environment: ["PATH": "/nonexistent"])
+        oneLine(noSSH, "openssh-client", "ssh not installed")
+        #expect(try lab.waitNoManagedPods() == "")
+    }
+
+    /// `--shell` on a terminal: the size follows the pane, Ctrl-D leaves, the terminal is restored, the pod is gone.
+    func interactiveShellInTmux(_ lab: Lab, node: String) throws {
+        let tty = try TtyScenario.run("\(Self.plugin) jump --kubeconfig \(lab.cluster.kubeconfig) --shell \(node)",
+                                      scratch: lab.dir, tmux: Tmux("jumptty"))
+        #expect(tty.first.contains("24 80"), "screen: \(tty.first)")
+        #expect(tty.resized.contains("30 100"), "screen after resize: \(tty.resized)")
+        #expect(tty.exited.contains("EXIT=0"), "screen after Ctrl-D: \(tty.exited)")
+        #expect(!tty.sttyBefore.isEmpty && tty.sttyBefore == tty.sttyAfter, "the terminal was not restored")
+        #expect(try lab.waitNoManagedPods() == "")
+    }
+
+    /// A stream the API server cuts (`stream-drop`) ends the jump with exit 1 and deletes its pod.
+    func droppedStreamsLeaveNoPod(_ lab: Lab, node: String) throws {
+        #expect(try LifecycleTests.lab(["fault", "--dir", lab.dir, "set", "stream-drop=1Mi"]).status == 0)
+        defer { _ = try? LifecycleTests.lab(["fault", "--dir", lab.dir, "clear"]) }
+        let shell = try lab.jump(["--shell", node, "--", "head", "-c", "20000000", "/dev/zero"])
+        #expect(shell.status == 1 && shell.stderr.contains("cut"), "\(shell.status) \(shell.stderr)")
+        let ssh = try lab.ssh(node, "head -c 20000000 /dev/zero")
+        #expect(ssh.status != 0 && ssh.stdout.utf8.count < 20_000_000, "\(ssh.status) \(ssh.stderr)")
+        #expect(try lab.waitNoManagedPods() == "")
+    }
+
+    /// Four jumps at once (two to the same node, sharing its relay, and a --shell), ended by
+    /// SIGINT, SIGTERM, then SIGKILL + cleanup: no managed pod afterwards.
+    func everyWayOfEndingLeavesNoPod(_ lab: Lab, nodes: [String]) throws {
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGKILL] {
+            let sshArgs = ["-l", "root", "-i", lab.key, "-o", "UserKnownHostsFile=\(lab.knownHosts)", "-o", "BatchMode=yes", "--",
+                           "sh", "-c", "echo up; sleep 120"]
+            // The first one makes node 0's relay; the second one to node 0 starts once it runs and joins it.
+            let first = try Background(Self.plugin, ["jump"] + lab.cluster.kc + [nodes[0]] + sshArgs)
+            #expect(first.waitFor("up", timeout: 90), "\(first.errors)")
+            let runs = try [
+                first,
+                Background(Self.plugin, ["jump"] + lab.cluster.kc + [nodes[0]] + sshArgs),
+                Background(Self.plugin, ["jump"] + lab.cluster.kc + [nodes[1]] + sshArgs),
+                Background(Self.plugin, ["jump"] + lab.cluster.kc + ["--shell", nodes[1], "--", "sh", "-c", "echo up; sleep 120"]),
+            ]
+            for run in runs { #expect(run.waitFor("up", timeout: 90), "\(run.errors)") }
+            let pods = try lab.managedPods().split(separator: "\n")
+            #expect(pods.count == 3, "two relays (one shared) and a shell: \(pods)")
+            for run in runs { run.signal(signal) }
+            for run in runs { #expect(run.wait(timeout: 30) != nil, "still running after \(signal)") }
+            if signal == SIGKILL {
+                let cleanup = try Shell.run(Self.plugin, ["cleanup", "-A"] + lab.cluster.kc)
+                #expect(cleanup.status == 0, "\(cleanup)")
+            }
+            #expect(try lab.waitNoManagedPods() == "", "after signal \(signal)")
+        }
+    }
+
+    func sshDisabledIsSaidClearly(_ lab: Lab, node: String) throws {
+        let pidFile = "\(lab.dir)/ssh/nodes/\(node)/sshd.pid"
+        let pid = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(NodeSSHTests.isLabSSHD(pid, lab.dir))
+        kill(pid, SIGTERM)
+        for _ in 0..<50 where NodeSSHTests.isLabSSHD(pid, lab.dir) { usleep(100_000) }
+        let ip = try lab.internalIP(node)
+        let want = "node \(node) (\(ip)) does not accept SSH on port 22: SSH may be disabled on this node pool (az aks nodepool update --ssh-access …); use --shell"
+        for args in [[node, "-l", "root", "--", "true"], ["--stdio", node]] {
+            let refused = try lab.jump(args)
+            #expect(refused.status == 1 && refused.stderr == "error: \(want)\n", "\(args): \(refused)")
+        }
+        #expect(try lab.waitNoManagedPods() == "")
+    }
+}
