@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 15: sniff through a throttling API server (the lab's `api-5xx=0.3 api-429=0.2` storm):
-/// every run gets its capture, and nothing of ours is left (no helper pod, no running
+/// Issue 15: sniff (and jump --shell) through a throttling API server (the lab's
+/// `api-5xx=0.3 api-429=0.2` storm): every run gets its capture (or its exit 0), and nothing of ours is left (no helper pod, no running
 /// ephemeral container); a sniff started while every request is throttled completes once the
 /// storm clears, within its request timeout.
 @Suite(.serialized) struct SniffUnderThrottlingTests {
@@ -45,6 +45,17 @@ import Testing
                         .flatMap { Int($0.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") } ?? 0
                     if result.status != 0 || count == 0 { failures.add("\(name) run \(run): exit \(result.status), \(count) packets: \(result.stderr)") }
                 }
+            }
+        }
+        // jump --shell NODE -- true, ten times, beside them.
+        group.enter()
+        Thread.detachNewThread {
+            defer { group.leave() }
+            for run in 0..<10 {
+                guard let result = try? Shell.run(Self.plugin, ["jump"] + lab.kc + ["--shell", node, "--", "true"], timeout: 120) else {
+                    failures.add("jump run \(run): could not run"); continue
+                }
+                if result.status != 0 { failures.add("jump run \(run): exit \(result.status): \(result.stderr)") }
             }
         }
         #expect(group.wait(timeout: .now() + 600) == .success, "the runs did not finish")
