@@ -59,7 +59,13 @@ import Testing
                                                       "-A", "-c", "30", "tcp", "port", "10250"])
         defer { capture.stop() }
         #expect(capture.waitFor("listening on", inErrors: true))
-        let logs = try lab.k(["logs", "talker"])
+        // Ready does not mean the first line is written yet (on a busy machine it may not be):
+        // ask again, as a user would, for a few seconds.
+        var logs = try lab.k(["logs", "talker"])
+        for _ in 0..<50 where logs.stdout.isEmpty {
+            usleep(200_000)
+            logs = try lab.k(["logs", "talker"])
+        }
         #expect(logs.stdout == "hello-from-the-node\n", "\(logs)")
         #expect(capture.waitFor("GET /containerLogs/default/talker/talker"), "\(capture.output)")
         let missing = try lab.k(["logs", "talker", "-c", "nope"])
