@@ -101,7 +101,7 @@ struct LabFlagBoundsTests {
             }
         }
         // Each argv costs ~20 ms in a debug build (argument-parser's own DEBUG checks): see ArgvFuzzTests.
-        let perCommand = ProcessInfo.processInfo.environment["AKSNET_ARGV_FUZZ"].flatMap { Int($0) }.map { min(max($0, 1), 1_000_000) } ?? 1_500
+        let perCommand = ProcessInfo.processInfo.environment["AKSNET_ARGV_FUZZ"].flatMap { Int($0) }.map { min(max($0, 1), 1_000_000) } ?? 300
         var fuzzer = ArgvFuzzer(seed: 0x6C61_6273)
         var (taken, usage, help) = (0, 0, 0)
         let started = Date()
