@@ -60,11 +60,25 @@ struct ProtobufTests {
     @Test func randomBodiesNeverTrap() {
         var rng = SplitMix(state: 0x9B_2026)
         let kinds = ["Secret", "ConfigMap", "Service", "Deployment", "Namespace", "ServiceAccount", "Pod"]
+        var (decoded, unsupported, notProtobuf) = (0, 0, 0)
         for round in 0..<20_000 {
             let raw = (0..<Int.random(in: 0..<64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            let typeMeta = Self.text(1, "v1") + Self.text(2, kinds[round % kinds.count])
-            _ = ProtobufKinds.decode(ProtobufWire.magic + Self.bytes(1, typeMeta) + Self.bytes(2, raw))
-            _ = ProtobufKinds.decode(ProtobufWire.magic + raw)
+            let kind = kinds[round % kinds.count]
+            let typeMeta = Self.text(1, "v1") + Self.text(2, kind)
+            // A well-framed envelope of a known kind decodes as that kind, whatever garbage its raw holds.
+            guard case .decoded(let object) = ProtobufKinds.decode(ProtobufWire.magic + Self.bytes(1, typeMeta) + Self.bytes(2, raw)) else {
+                Issue.record("round \(round): a \(kind) envelope was not decoded")
+                continue
+            }
+            #expect(object["kind"]?.stringValue == kind && object["apiVersion"]?.stringValue == "v1", "round \(round)")
+            switch ProtobufKinds.decode(ProtobufWire.magic + raw) {
+            case .decoded: decoded += 1
+            case .unsupported: unsupported += 1
+            case .notProtobuf: notProtobuf += 1
+            }
         }
+        // Behind the magic, random bytes almost never spell a known kind: they are refused by name.
+        #expect(notProtobuf == 0, "the magic alone makes it protobuf")
+        #expect(unsupported > decoded, "decoded \(decoded), unsupported \(unsupported)")
     }
 }

@@ -22,7 +22,10 @@ struct SPDYTests {
             Issue.record("no second SYN_STREAM: \(frames)")
             return
         }
-        guard case .synStream(1, _, let first)? = frames.first else { return }
+        guard case .synStream(1, _, let first)? = frames.first else {
+            Issue.record("no first SYN_STREAM: \(frames)")
+            return
+        }
         _ = try server.decode(first)  // the zlib stream spans blocks: decode in order
         let headers = try server.decode(block)
         #expect(headers["streamtype"] == ["data"] && headers["port"] == ["8080"] && headers["requestid"] == ["0"])
@@ -33,12 +36,18 @@ struct SPDYTests {
 
     @Test func garbageIsRefusedNotTrapped() {
         var rng = SplitMix(state: 0x5bd1)
+        var (framesRefused, headersRefused, framesRead) = (0, 0, 0)
         for _ in 0..<5_000 {
             var reader = SPDYFrameReader(maxFrame: 4096)
             let noise = (0..<Int.random(in: 0..<200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            _ = try? reader.push(noise)
-            _ = try? SPDYHeaderCodec().decode(noise)
+            // Refused means an SPDYError (or zlib's word for a bad header block), never another kind of failure.
+            do { framesRead += try reader.push(noise).count } catch is SPDYError { framesRefused += 1 } catch {
+                Issue.record("frame reader threw \(type(of: error)): \(error)")
+            }
+            do { _ = try SPDYHeaderCodec().decode(noise) } catch { headersRefused += 1 }
         }
+        #expect(framesRefused > 0, "noise must be refused at times (read \(framesRead) frames)")
+        #expect(headersRefused > 4_900, "noise is not a zlib header block: \(headersRefused) of 5000 refused")
         var wrongVersion = SPDYFrameReader()
         #expect(throws: SPDYError.self) { try wrongVersion.push([0x80, 0x02, 0x00, 0x01, 0, 0, 0, 0]) }
     }

@@ -4,11 +4,11 @@ import KubeClient
 import KubeConfig
 import KubeModel
 
-/// The Python fake API server (Tests/Support) over real HTTPS, with its
+/// The Python fake API server (Tests/Fixtures) over real HTTPS, with its
 /// certificates and kubeconfigs, for one test. Stopped by PID in `stop()`.
 final class FakeAPIServer: @unchecked Sendable {
     static let support = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Support")
+        .deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     let dir: URL
     let process: Background

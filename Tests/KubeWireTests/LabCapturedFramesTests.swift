@@ -3,7 +3,7 @@ import KubeWire
 import Testing
 
 /// Byte tables captured from `kubectl-aksnet-lab` (raw bytes after the 101, read with a
-/// TLS socket; Tests/Support/capture_frames.py does it): our decoder and channel codecs
+/// TLS socket; Tests/Fixtures/capture_frames.py does it): our decoder and channel codecs
 /// must read exactly what the lab server sends.
 struct LabCapturedFramesTests {
     static func bytes(_ hex: String) -> [UInt8] {

@@ -30,7 +30,7 @@ public final class Sniffer {
 
     /// 1 h, or the capture's own duration plus a margin when that is longer.
     static func deadline(for options: SniffOptions) -> Int {
-        max(3600, Int(options.duration ?? 0) + 600)
+        max(3600, Durations.wholeSeconds(options.duration ?? 0) + 600)
     }
 
     func log(_ text: String) {

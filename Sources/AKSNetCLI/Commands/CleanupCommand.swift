@@ -22,7 +22,7 @@ struct CleanupCommand: ParsableCommand {
     @OptionGroup var kube: KubeFlags
 
     func validate() throws {
-        if let olderThan, Durations.parse(olderThan) == nil { throw ValidationError("--older-than takes a duration like 10m or 1h") }
+        if let olderThan, Durations.parse(olderThan) == nil { throw ValidationError("--older-than takes a duration like 10m or 1h, at most 292 years (Go's longest)") }
     }
 
     func run() throws {

@@ -87,9 +87,13 @@ struct SniffCommand: ParsableCommand {
         if targets.isEmpty && selector == nil { throw ValidationError("give at least one TARGET (POD, pod/NAME, node/NAME, deploy/NAME) or -l SELECTOR") }
         if CaptureMode(rawValue: mode) == nil { throw ValidationError("--mode must be auto, ephemeral or node") }
         if CaptureTransport(rawValue: transport) == nil { throw ValidationError("--transport must be auto, port-forward or exec") }
-        if let duration, (Durations.parse(duration) ?? 0) <= 0 { throw ValidationError("--duration takes a duration like 30s or 5m") }
+        if let duration, (Durations.parse(duration) ?? 0) <= 0 {
+            throw ValidationError("--duration takes a positive duration like 30s or 5m, at most 292 years (Go's longest)")
+        }
         if let count, count <= 0 { throw ValidationError("--count must be positive") }
-        if let maxSize, Self.parseSize(maxSize) == nil { throw ValidationError("--max-size takes bytes, e.g. 1000, 10M or 1G") }
+        if let maxSize, Self.parseSize(maxSize) == nil {
+            throw ValidationError("--max-size takes bytes, e.g. 1000, 10M or 1G, at most 8 EiB (2^63-1 bytes)")
+        }
         if snaplen < 0 || snaplen > 262144 { throw ValidationError("--snaplen must be between 0 and 262144") }
         if wireshark && output != nil { throw ValidationError("--wireshark and -o are exclusive") }
         if output == nil && !wireshark && StandardStreams.isTerminal(1) {
@@ -98,12 +102,17 @@ struct SniffCommand: ParsableCommand {
         for target in targets { do { _ = try TargetSpec.parse(target) } catch { throw ValidationError(error.description) } }
     }
 
+    /// Bytes for --max-size: ASCII digits with an optional k/K, M or G (binary) suffix, more
+    /// than zero, and nil rather than a trap when the product passes Int64 (`99999999999999G`).
     static func parseSize(_ text: String) -> Int64? {
-        let units: [(String, Int64)] = [("G", 1 << 30), ("M", 1 << 20), ("k", 1 << 10), ("K", 1 << 10)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            return Int64(text.dropLast()).flatMap { $0 > 0 ? $0 * factor : nil }
-        }
-        return Int64(text).flatMap { $0 > 0 ? $0 : nil }
+        let units: [(Character, Int64)] = [("G", 1 << 30), ("M", 1 << 20), ("k", 1 << 10), ("K", 1 << 10)]
+        let factor = text.last.flatMap { last in units.first { $0.0 == last }?.1 } ?? 1
+        let digits = factor == 1 ? Substring(text) : text.dropLast()
+        // Int64(_:) alone would also take a sign ("+5").
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isWholeNumber }),
+              let number = Int64(digits), number > 0 else { return nil }
+        let (bytes, overflow) = number.multipliedReportingOverflow(by: factor)
+        return overflow ? nil : bytes
     }
 
     func run() throws {

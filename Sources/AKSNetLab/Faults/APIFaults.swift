@@ -88,15 +88,18 @@ public struct APIFaults: Codable, Equatable, Sendable {
             guard let seconds = Self.seconds(value), seconds <= 600 else { throw LabError("api-latency takes a duration such as 500ms, 3s, 1m (at most 10m): \(spec)") }
             latency = seconds
         case "token-expire":
-            guard let seconds = value == "now" ? 0 : Self.seconds(value) else { throw LabError("token-expire takes now or a duration such as 30s: \(spec)") }
+            guard let seconds = value == "now" ? 0 : Self.seconds(value), seconds <= Self.longestWait else {
+                throw LabError("token-expire takes now or a duration such as 30s (at most 24h): \(spec)")
+            }
             tokenExpiresAt = now + seconds
         case "stream-drop":
             if let seconds = Self.seconds(value) {
+                guard seconds <= Self.longestWait else { throw LabError("stream-drop takes a duration of at most 24h: \(spec)") }
                 streamDrop = StreamDrop(afterBytes: nil, afterSeconds: seconds)
             } else if let bytes = Self.bytes(value) {
                 streamDrop = StreamDrop(afterBytes: bytes, afterSeconds: nil)
             } else {
-                throw LabError("stream-drop takes a byte count (1000, 64Ki, 2M) or a duration (3s): \(spec)")
+                throw LabError("stream-drop takes a byte count (1000, 64Ki, 2M; at most 2^63-1) or a duration (3s): \(spec)")
             }
         default:
             throw LabError("unknown API fault \"\(name)\" (one of \(Self.names.joined(separator: ", ")))")
@@ -123,7 +126,7 @@ public struct APIFaults: Codable, Equatable, Sendable {
         if let latency { lines.append("api-latency=\(Self.format(latency))s") }
         if let tokenExpiresAt {
             let left = tokenExpiresAt - now
-            lines.append(left <= 0 ? "token-expire=now (bearer tokens expired)" : "token-expire=\(Int(left.rounded(.up)))s")
+            lines.append(left <= 0 ? "token-expire=now (bearer tokens expired)" : "token-expire=\(Int(saturating: left.rounded(.up)))s")
         }
         if let streamDrop {
             if let bytes = streamDrop.afterBytes { lines.append("stream-drop=\(bytes)") }
@@ -133,20 +136,28 @@ public struct APIFaults: Codable, Equatable, Sendable {
         return lines
     }
 
+    /// The longest token-expire or stream-drop time: a lab lives for a test run, and a bound keeps
+    /// `describe` and the daemon's timers far from Int's range.
+    static let longestWait: Double = 24 * 3600
+
     static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        value == value.rounded() ? String(Int(saturating: value)) : String(value)
     }
 
+    /// A decimal in 0...1 (`0.2`, `1`): `Double(_:)` alone also takes `nan`, `-0`, `0x1p-1` and `1e-400`.
     static func share(_ text: String, _ spec: String) throws -> Double {
-        guard let value = Double(text), (0...1).contains(value) else { throw LabError("a share is a number in 0...1: \(spec)") }
+        guard !text.isEmpty, text.allSatisfy({ ($0.isASCII && $0.isWholeNumber) || $0 == "." }),
+              let value = Double(text), (0...1).contains(value) else { throw LabError("a share is a number in 0...1: \(spec)") }
         return value
     }
 
-    /// `500ms`, `3s`, `1.5s`, `2m`, `1h`.
+    /// `500ms`, `3s`, `1.5s`, `2m`, `1h`: one number and one unit, ASCII digits, finite.
     static func seconds(_ text: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let number = Double(text.dropLast(suffix.count)), number >= 0, number.isFinite else { return nil }
+            let digits = text.dropLast(suffix.count)
+            guard !digits.isEmpty, digits.allSatisfy({ ($0.isASCII && $0.isWholeNumber) || $0 == "." }),
+                  let number = Double(digits), number.isFinite, (number * scale).isFinite else { return nil }
             return number * scale
         }
         return nil
@@ -156,10 +167,17 @@ public struct APIFaults: Codable, Equatable, Sendable {
     static func bytes(_ text: String) -> Int? {
         let units: [(String, Int)] = [("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30), ("k", 1000), ("K", 1000), ("M", 1_000_000), ("G", 1_000_000_000)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let number = Int(text.dropLast(suffix.count)), number > 0 else { return nil }
-            return number * scale
+            guard let number = Self.count(text.dropLast(suffix.count)) else { return nil }
+            // `99999999999999Gi` passes Int's range: refused, not a trap.
+            let (product, overflow) = number.multipliedReportingOverflow(by: scale)
+            return overflow ? nil : product
         }
-        guard let number = Int(text), number > 0 else { return nil }
+        return Self.count(Substring(text))
+    }
+
+    /// A positive whole number in ASCII digits (`Int(_:)` alone also takes a sign).
+    private static func count(_ digits: Substring) -> Int? {
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isWholeNumber }), let number = Int(digits), number > 0 else { return nil }
         return number
     }
 }

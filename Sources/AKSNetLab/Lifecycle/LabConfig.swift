@@ -27,14 +27,19 @@ struct LabConfig: Codable, Equatable {
 
     /// `--nodepools nodepool1=2,userpool=1`
     static func parsePools(_ spec: String) throws -> [Pool] {
-        try spec.split(separator: ",").map { item in
+        let pools = try spec.split(separator: ",").map { item in
             let parts = item.split(separator: "=")
-            guard parts.count == 2, let count = Int(parts[1]), count > 0,
-                  parts[0].allSatisfy({ $0.isLowercase || $0.isNumber }), !parts[0].isEmpty, parts[0].count <= 12 else {
-                throw LabError("--nodepools takes NAME=COUNT[,NAME=COUNT…] with lowercase names of up to 12 characters, got \"\(item)\"")
+            // ASCII only: isLowercase and isNumber also take other scripts' letters and digits.
+            guard parts.count == 2, parts[1].allSatisfy({ $0.isASCII && $0.isWholeNumber }), let count = Int(parts[1]), (1...20).contains(count),
+                  parts[0].allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isWholeNumber) }), !parts[0].isEmpty, parts[0].count <= 12 else {
+                throw LabError("--nodepools takes NAME=COUNT[,NAME=COUNT…] with lowercase names of up to 12 characters and counts in 1...20, got \"\(item)\"")
             }
             return Pool(name: String(parts[0]), count: count)
         }
+        // The same bound as --nodes: each node is a network namespace and processes on this machine.
+        let total = pools.reduce(0) { $0 + $1.count }
+        guard (1...20).contains(total) else { throw LabError("--nodepools: 1 to 20 nodes in all, got \(total)") }
+        return pools
     }
 
     static func read(_ path: String) throws -> LabConfig {

@@ -4,24 +4,54 @@ import KubeModel
 /// `kubectl-aksnet-lab up|down|status --dir DIR …`
 public enum LabEntry {
     public static func main(_ argv: [String]) -> Int32 {
+        let command: any ParsableCommand
         do {
-            var command = try LabCommand.parseAsRoot(Array(argv.dropFirst()))
-            try command.run()
+            command = try LabCommand.parseAsRoot(Array(argv.dropFirst()))
+        } catch {
+            return finish(error)
+        }
+        do {
+            var running = command
+            try running.run()
             return 0
-        } catch let exit as ExitCode {
-            return exit.rawValue
-        } catch let failure as LabError {
-            StandardStreams.writeError("error: \(failure.description)\n")
-            return 1
+        } catch {
+            return finish(error)
+        }
+    }
+
+    /// Parsing and `validate()` alone, never `run()`: nil when the command would run, else its
+    /// exit code and the one line it writes to stderr. The argv fuzz drives this in-process.
+    public static func check(_ argv: [String]) -> (code: Int32, stderr: String)? {
+        do {
+            _ = try LabCommand.parseAsRoot(Array(argv.dropFirst()))
+            return nil
         } catch {
             let code = LabCommand.exitCode(for: error)
-            let message = LabCommand.fullMessage(for: error)
-            if !message.isEmpty {
-                if code == .success { StandardStreams.writeOutput(message + "\n") } else { StandardStreams.writeError(message + "\n") }
-            }
-            if code == .success { return 0 }
-            return code == .validationFailure ? 2 : 1
+            if code == .success { return (0, "") }
+            return code == .validationFailure ? (2, UsageLine.render(LabCommand.message(for: error)) + "\n") : (1, LabCommand.fullMessage(for: error))
         }
+    }
+
+    private static func finish(_ error: any Error) -> Int32 {
+        if let exit = error as? ExitCode { return exit.rawValue }
+        if let failure = error as? LabError {
+            StandardStreams.writeError("error: \(failure.description)\n")
+            return 1
+        }
+        let code = LabCommand.exitCode(for: error)
+        if code == .success {
+            let message = LabCommand.fullMessage(for: error)
+            if !message.isEmpty { StandardStreams.writeOutput(message + "\n") }
+            return 0
+        }
+        if code == .validationFailure {
+            // Usage problems are exit 2, on one line (the usage text is --help's).
+            StandardStreams.writeError(UsageLine.render(LabCommand.message(for: error)) + "\n")
+            return 2
+        }
+        let message = LabCommand.fullMessage(for: error)
+        if !message.isEmpty { StandardStreams.writeError(message + "\n") }
+        return 1
     }
 }
 

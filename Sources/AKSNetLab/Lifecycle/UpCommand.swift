@@ -38,7 +38,15 @@ struct UpCommand: ParsableCommand {
             do { _ = try LabConfig.parsePools(nodepools) } catch { throw ValidationError("\(error)") }
         }
         var scratch = APIFaults()
-        for fault in faults where APIFaults.isAPISpec(fault) {
+        for fault in faults {
+            // Checked here as `fault set` checks them: a bad MTU or name is a usage error, not a failed start.
+            if APIFaults.isDataplaneSpec(fault) {
+                do { _ = try LabFault.parse(fault, defaultNode: "node1") } catch { throw ValidationError("\(error)") }
+                continue
+            }
+            guard APIFaults.isAPISpec(fault) else {
+                throw ValidationError("--break \"\(fault)\" is not a fault (\((APIFaults.names + LabFault.scenarios).joined(separator: ", ")))")
+            }
             do { try scratch.apply(fault) } catch { throw ValidationError("\(error)") }
         }
     }

@@ -134,8 +134,8 @@ extension CurlTransport {
 /// Waits as people read them in a log: 200ms, 1s, 1.5s.
 enum RetryLog {
     static func duration(_ seconds: Double) -> String {
-        if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+        if seconds < 1 { return "\(Int(saturating: (seconds * 1000).rounded()))ms" }
         let tenths = (seconds * 10).rounded() / 10
-        return tenths == tenths.rounded() ? "\(Int(tenths))s" : "\(tenths)s"
+        return tenths == tenths.rounded() ? "\(Int(saturating: tenths))s" : "\(tenths)s"
     }
 }

@@ -62,7 +62,7 @@ public final class CurlTransport: Sendable {
             configure(handle, request: request, url: url, timeout: timeout, creds: creds, user: user, headers: &headerList)
             return curl_easy_perform(handle.raw)
         }
-        let elapsedMs = Int((monotonicSeconds() - started) * 1000)
+        let elapsedMs = Int(saturating: (monotonicSeconds() - started) * 1000)
         if Log.enabled(6) {
             let outcome = code == CURLE_OK ? "\(transfer.status) \(Self.reasonText(transfer.status))" : "failed (\(handle.errorText))"
             Log.write("\(request.method) \(url) \(outcome) in \(elapsedMs) milliseconds")
@@ -93,7 +93,8 @@ public final class CurlTransport: Sendable {
                            user: UnsafeMutableRawPointer, headers: inout UnsafeMutablePointer<curl_slist>?) {
         prepareConnection(h, url: url, creds: creds)
         // What is left of --request-timeout: it bounds the call, retries included, as in client-go.
-        if let timeout, !request.isStream { h.set(CURLOPT_TIMEOUT_MS, max(1, Int(timeout * 1000))) }
+        // Saturating: the flag is bounded, but a trap here would take the whole plugin down.
+        if let timeout, !request.isStream { h.set(CURLOPT_TIMEOUT_MS, max(1, Int(saturating: min(timeout, Durations.maxSeconds) * 1000))) }
         // libcurl silently resends a request whose reused connection died before any answer byte;
         // for a request that is not safe twice, a new connection leaves that choice to our rule.
         if request.safety != .idempotent { h.set(CURLOPT_FRESH_CONNECT, 1) }
@@ -222,8 +223,10 @@ func monotonicSeconds() -> Double {
 }
 
 func sleepSeconds(_ seconds: Double) {
-    guard seconds > 0 else { return }
-    var ts = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+    // Waits come from servers too (Retry-After): clamp rather than trap on an absurd one.
+    guard seconds > 0, seconds.isFinite else { return }
+    let whole = Durations.wholeSeconds(seconds)
+    var ts = timespec(tv_sec: whole, tv_nsec: Int(saturating: (min(seconds, Durations.maxSeconds) - Double(whole)) * 1e9))
     var remaining = timespec()
     while nanosleep(&ts, &remaining) != 0 && errno == EINTR { ts = remaining }
 }

@@ -273,12 +273,15 @@ public struct ConfigResolver: Sendable {
         return s
     }
 
-    /// kubectl's --request-timeout: "0" (none), a bare number of seconds, or a duration like 5s, 1m, 1h30m.
+    /// kubectl's --request-timeout: "0" or empty (none), a bare number of seconds, or a duration like
+    /// 5s, 1m, 1h30m; at most Go's longest duration. A bare number is ASCII digits (and a point), as
+    /// kubectl's: `Double(_:)` alone would take inf, nan and 1e30, which then trap in an Int conversion.
     public static func parseTimeout(_ text: String?) throws(KubeconfigError) -> Double? {
         guard let text, !text.isEmpty, text != "0" else { return nil }
-        if let seconds = Double(text), seconds >= 0 { return seconds == 0 ? nil : seconds }
-        guard let seconds = Durations.parse(text) else {
-            throw KubeconfigError("invalid --request-timeout \"\(text)\": use a duration like 30s, 5m or 1h (0 means no timeout)")
+        let bare = text.allSatisfy { ($0.isASCII && $0.isWholeNumber) || $0 == "." }
+        let parsed = bare ? Double(text).flatMap { $0.isFinite && $0 <= Durations.maxSeconds ? $0 : nil } : Durations.parse(text)
+        guard let seconds = parsed else {
+            throw KubeconfigError("invalid --request-timeout \"\(text)\": use a duration like 30s, 5m or 1h, at most 292 years (0 means no timeout)")
         }
         return seconds == 0 ? nil : seconds
     }

@@ -26,7 +26,7 @@ final class LabFixture: Sendable {
     static func make() async throws -> LabFixture {
         let directory = NSTemporaryDirectory() + "aksnet-apiserver-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory + "/pki", withIntermediateDirectories: true)
-        let script = packageRoot.appendingPathComponent("Tests/Support/make_certs.sh").path
+        let script = packageRoot.appendingPathComponent("Tests/Fixtures/make_certs.sh").path
         let made = try Shell.run("/bin/bash", [script, directory + "/pki"], timeout: 60)
         guard made.status == 0 else { throw FixtureError("make_certs.sh failed: \(made.stderr)") }
         try "admintoken,tokenadmin,system:masters\nviewtoken,tokenviewer\n".write(toFile: directory + "/tokens", atomically: true, encoding: .utf8)

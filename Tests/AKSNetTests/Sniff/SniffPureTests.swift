@@ -36,6 +36,7 @@ import Testing
         }
         do {
             _ = try CapturePlan.choose(.ephemeral, for: Self.pod, podSecurityLevel: "restricted")
+            Issue.record("an ephemeral capture in a restricted namespace must be refused")
         } catch {
             #expect(error.description.contains("pod-security.kubernetes.io/enforce=restricted"))
             #expect(error.description.contains("--mode node"))

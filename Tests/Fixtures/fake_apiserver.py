@@ -1,6 +1,19 @@
 #!/usr/bin/env python3
 """Fake Kubernetes API server (HTTPS, HTTP/1.1) for aksnet tests.
 
+Why a second cluster emulator beside the lab (kubectl-aksnet-lab): this one is the
+scripted HTTP peer for KubeClient's tests, and does what the lab cannot. It records every
+request it got (method, path, query, headers, body, authenticated and effective identity,
+client certificate CN, connection id: GET /debug/requests) so a test can assert exactly
+what the client sent; its faults hit the next N matching requests on cue (a status with
+Retry-After, a delay, a connection dropped before or after a create took effect, a watch
+cut after N events, an exec stream cut after N payload bytes), where the lab's API faults
+are standing conditions (a share of requests, a latency, an expiry); it compacts on demand (410 Gone) and closes kept-alive
+connections on request. It needs no root, network namespaces or Swift build (python3
+stdlib and openssl), and one starts per test in well under a second. The lab is the
+cluster for end-to-end behaviour (pods in real network namespaces, kubelets, tcpdump,
+kubectl and client-go parity); it is not used for these client protocol cases.
+
 Python 3.11, standard library only.  See README.md next to this file.
 
     fake_apiserver.py --dir DIR [--port 0] [--host 127.0.0.1] [--verbose]

@@ -1,0 +1,107 @@
+import AKSNetCLI
+import Foundation
+import Testing
+import TestSupport
+
+/// Every numeric, duration and size flag of every `kubectl-aksnet` command, given each hostile
+/// value through the real argument parsing (parse + validate, never run): exit 2 and one
+/// `error: …` line, or taken, and never a trap. The argv fuzz (ArgvFuzzTests) runs after these.
+@Suite(.serialized) struct FlagBoundsTests {
+    /// One flag of one command: the argv around the value, and the hostile values it takes.
+    struct FlagCase: Sendable, CustomStringConvertible {
+        let name: String
+        let argv: @Sendable (String) -> [String]
+        let accepts: Set<String>
+        var description: String { name }
+    }
+
+    static let commands: [(String, [String], [String])] = [
+        // command, argv before the flag, argv after it
+        ("version", ["kubectl-aksnet", "version"], []),
+        ("sniff", ["kubectl-aksnet", "sniff", "web-0", "-o", "f"], []),
+        ("cleanup", ["kubectl-aksnet", "cleanup"], []),
+        ("exec", ["kubectl-aksnet", "exec", "web-0"], ["--", "sh"]),
+        ("port-forward", ["kubectl-aksnet", "port-forward", "web-0", "80"], []),
+    ]
+
+    static let cases: [FlagCase] = {
+        var cases: [FlagCase] = []
+        for (command, before, after) in commands {
+            // argument-parser refuses an empty --request-timeout= as a missing value.
+            cases.append(FlagCase(name: "\(command) --request-timeout", argv: { before + ["--request-timeout=\($0)"] + after }, accepts: []))
+            // -v goes through the normalizer as kubectl spells it (-v=N); Int(_:) takes a sign.
+            cases.append(FlagCase(name: "\(command) -v", argv: { before + ["-v=\($0)"] + after }, accepts: ["-0", "+5"]))
+        }
+        let sniff = ["kubectl-aksnet", "sniff", "web-0", "-o", "f"]
+        cases.append(FlagCase(name: "sniff --duration", argv: { sniff + ["--duration=\($0)"] }, accepts: []))
+        cases.append(FlagCase(name: "sniff --count", argv: { sniff + ["--count=\($0)"] }, accepts: ["+5"]))
+        cases.append(FlagCase(name: "sniff --max-size", argv: { sniff + ["--max-size=\($0)"] }, accepts: []))
+        cases.append(FlagCase(name: "sniff --snaplen", argv: { sniff + ["--snaplen=\($0)"] }, accepts: ["-0", "+5"]))
+        cases.append(FlagCase(name: "cleanup --older-than", argv: { ["kubectl-aksnet", "cleanup", "--older-than=\($0)"] }, accepts: []))
+        // After -- so that a value like -1 is the positional, not an option.
+        cases.append(FlagCase(name: "port-forward [LOCAL:]REMOTE", argv: { ["kubectl-aksnet", "port-forward", "web-0", "--", $0] },
+                              accepts: ["+5"]))
+        cases.append(FlagCase(name: "port-forward LOCAL:80", argv: { ["kubectl-aksnet", "port-forward", "web-0", "--", "\($0):80"] },
+                              accepts: ["", "-0", "+5"]))
+        return cases
+    }()
+
+    /// The outcome as the report's table shows it: `taken` or `exit N: line`.
+    static func outcome(_ finished: Entry.Finished?) -> String {
+        guard let finished else { return "taken" }
+        return "exit \(finished.code): \(finished.stderr.trimmingCharacters(in: .newlines))"
+    }
+
+    @Test(arguments: cases)
+    func hostileValuesAreUsageErrorsOnOneLine(flag: FlagCase) {
+        var table: [String] = []
+        for value in HostileValues.all {
+            let argv = flag.argv(value)
+            let finished = Entry.check(argv)
+            table.append("\(flag.name) \(value.debugDescription) -> \(Self.outcome(finished))")
+            if flag.accepts.contains(value) {
+                #expect(finished == nil, "\(flag.name) \(value.debugDescription) should be taken: \(String(describing: finished))")
+                continue
+            }
+            guard let finished else {
+                Issue.record("\(flag.name) \(value.debugDescription) was taken")
+                continue
+            }
+            #expect(finished.code == 2, "\(argv)")
+            #expect(finished.stderr.hasPrefix("error: ") && finished.stderr.hasSuffix("\n"), "\(finished.stderr.debugDescription)")
+            #expect(finished.stderr.filter { $0 == "\n" }.count == 1, "one line: \(finished.stderr.debugDescription)")
+            #expect(finished.stdout.isEmpty)
+        }
+        print(table.joined(separator: "\n"))
+    }
+
+    @Test(arguments: [
+        (["kubectl-aksnet", "sniff", "web-0", "-o", "f", "--duration", "30s", "--count", "10", "--max-size", "10M", "--snaplen", "96"], true),
+        (["kubectl-aksnet", "sniff", "web-0", "-o", "f", "--max-size", "8589934591G"], true),
+        (["kubectl-aksnet", "sniff", "web-0", "-o", "f", "--max-size", "8589934592G"], false),
+        (["kubectl-aksnet", "sniff", "web-0", "-o", "f", "--duration", "2562047h"], true),
+        (["kubectl-aksnet", "sniff", "web-0", "-o", "f", "--duration", "2562048h"], false),
+        (["kubectl-aksnet", "version", "--client", "--request-timeout", "9223372036"], true),
+        (["kubectl-aksnet", "version", "--client", "--request-timeout", "9223372037"], false),
+        (["kubectl-aksnet", "version", "--request-timeout", "1.5"], true),
+        (["kubectl-aksnet", "cleanup", "--older-than", "1h30m"], true),
+    ])
+    func boundsAreWhereTheMessagesSay(argv: [String], taken: Bool) {
+        let finished = Entry.check(argv)
+        #expect((finished == nil) == taken, "\(argv): \(Self.outcome(finished))")
+    }
+
+    /// The three invocations of the issue, through the real binary: exit 2, one line, no backtrace.
+    @Test func theIssuesTrapsAreUsageErrorsInTheBinary() throws {
+        let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug/kubectl-aksnet").path
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build first: \(binary)")
+        for argv in [["version", "--request-timeout=inf"], ["version", "--request-timeout=1e30"],
+                     ["sniff", "web-0", "-o", "f", "--duration", "99999999999999999999h"],
+                     ["sniff", "web-0", "-o", "f", "--max-size", "99999999999999G"]] {
+            let result = try Shell.run(binary, argv, environment: ["KUBECONFIG": "/nonexistent"], timeout: 30)
+            #expect(result.status == 2 && !result.terminatedBySignal, "\(argv): \(result)")
+            #expect(result.stderr.hasPrefix("error: ") && result.stderr.filter { $0 == "\n" }.count == 1, "\(argv): \(result)")
+        }
+    }
+}
