@@ -65,7 +65,7 @@ struct SniffCommand: ParsableCommand {
     @Option(help: "Bytes kept of each packet (tcpdump -s).")
     var snaplen: Int = 262144
 
-    @Option(help: "Helper image (needs tcpdump and sh).")
+    @Option(help: "Helper image (needs tcpdump, sh, timeout and cat; socat for the port-forward transport).")
     var image: String = "nicolaka/netshoot"
 
     @Option(name: .customLong("image-pull-secret"), help: "Pull secret (in aksnet-system) for node helpers; repeatable.")
