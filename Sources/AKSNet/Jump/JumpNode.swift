@@ -39,18 +39,22 @@ public struct JumpNode: Sendable, Equatable {
 
     /// Lists the nodes and picks `wanted`; a NotReady node is refused with its reason.
     public static func resolve(_ wanted: String, client: KubeClient) throws(JumpError) -> (node: JumpNode, all: [JumpNode]) {
-        let all: [JumpNode]
-        do {
-            all = try client.list(ResourcePath(resource: "nodes")).items.map(JumpNode.from)
-        } catch where error.kind == .forbidden {
-            throw JumpError.session(.rbac(error, need: "list nodes (to find \(wanted) and its InternalIP)"))
-        } catch {
-            throw JumpError.session(.kube(error))
-        }
+        let all = try list(client: client, why: "to find \(wanted) and its InternalIP")
         guard let node = match(wanted, in: all) else { throw JumpError.unknownNode(wanted, known: all.map(\.name)) }
         guard node.ready else { throw JumpError.notReady(node: node.name, reason: node.readyReason) }
         guard !node.internalIP.isEmpty else { throw JumpError.stream("node \(node.name) has no InternalIP address") }
         return (node, all)
+    }
+
+    /// Every node of the cluster; a refusal names the verb (`list nodes`) and `why`.
+    public static func list(client: KubeClient, why: String) throws(JumpError) -> [JumpNode] {
+        do {
+            return try client.list(ResourcePath(resource: "nodes")).items.map(JumpNode.from)
+        } catch where error.kind == .forbidden {
+            throw JumpError.session(.rbac(error, need: "list nodes (\(why))"))
+        } catch {
+            throw JumpError.session(.kube(error))
+        }
     }
 
     /// Where the relay runs: on the node itself for a Linux node (its own network reaches its port

@@ -79,8 +79,10 @@ struct JumpCommand: ParsableCommand {
             if stdio || shell || node != nil || !command.isEmpty { throw ValidationError("--print-ssh-config takes no NODE, --stdio, --shell or COMMAND") }
             return
         }
-        guard let node, !node.isEmpty else { throw ValidationError("give the NODE (a node name or an InternalIP)") }
-        _ = node
+        if node == nil, stdio || !(Terminal.isTerminal(0) && Terminal.isTerminal(2)) {
+            throw ValidationError("give the NODE (a node name or an InternalIP); on a terminal, leave it out to pick from a list")
+        }
+        if node?.isEmpty == true { throw ValidationError("give the NODE (a node name or an InternalIP)") }
         if stdio {
             if port == 0 { throw ValidationError("PORT must be 1-65535") }
             if !command.isEmpty { throw ValidationError("--stdio takes no COMMAND") }
@@ -96,7 +98,8 @@ struct JumpCommand: ParsableCommand {
         do { client = try kube.makeClient() } catch { throw CommandFailure(error.description) }
         var options = JumpOptions()
         if printSSHConfig { return try printConfig(client: client) }
-        let node = self.node ?? ""
+        let node: String
+        if let given = self.node { node = given } else { node = try pickNode(client: client) }
         options.node = node
         options.port = stdio ? port ?? 22 : 22
         options.image = image
@@ -126,6 +129,23 @@ struct JumpCommand: ParsableCommand {
             throw CommandFailure(error.description)
         }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// NODE left out on a terminal: a numbered list on stderr, the answer read from stdin.
+    func pickNode(client: KubeClient) throws -> String {
+        let nodes: [JumpNode]
+        do { nodes = try JumpNode.list(client: client, why: "to list them to pick from") } catch { throw CommandFailure(error.description) }
+        let menu = NodeMenu(nodes: nodes, linuxOnly: shell)
+        guard !menu.nodes.isEmpty else { throw CommandFailure(shell ? "the cluster has no Linux node for --shell" : "the cluster has no node") }
+        StandardStreams.writeError(menu.text)
+        for _ in 0..<5 {
+            switch menu.pick(readLine(strippingNewline: true)) {
+            case .node(let name): return name
+            case .cancelled: throw CommandFailure("no node picked")
+            case .again(let line): StandardStreams.writeError(line + "\nnode [1-\(menu.nodes.count)]: ")
+            }
+        }
+        throw CommandFailure("no node picked")
     }
 
     func printConfig(client: KubeClient) throws {

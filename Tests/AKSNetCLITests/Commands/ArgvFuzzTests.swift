@@ -7,8 +7,8 @@ import TestSupport
 
 /// The argv of every `kubectl-aksnet` command, generated from flag names × hostile values ×
 /// random mutations and parsed in-process (parse + validate, never run): every input ends as
-/// taken, help (0) or a one-line usage error (2). A trap would end the test process, so the
-/// table of hostile values (FlagBoundsTests) is checked first, here too.
+/// taken, help (0) or a one-line usage error (2). A trap would end the test process (and the
+/// run would be red). The table of hostile values per flag is FlagBoundsTests.
 ///
 /// In a debug build argument-parser checks each command's own definition on every parse
 /// (`#if DEBUG` validators, ~80% of the time): about 20 ms an argv on this 2-core machine. So
@@ -35,14 +35,7 @@ struct ArgvFuzzTests {
               valid: ["8080:80", ":80", "80"], suffix: ["--", "8080:80"]),
     ]
 
-    @Test func argvFuzzNeverTraps() throws {
-        // The table first: a wrong outcome there stops here, before thousands of mutations.
-        for flag in FlagBoundsTests.cases {
-            for value in HostileValues.all {
-                let finished = Entry.check(flag.argv(value))
-                try #require(finished == nil || finished?.code == 2, "\(flag.name) \(value.debugDescription)")
-            }
-        }
+    @Test func argvFuzzNeverTraps() {
         let perCommand = Self.argvPerCommand
         var fuzzer = ArgvFuzzer(seed: 0x616B_736E_6574)
         var (taken, usage, help) = (0, 0, 0)

@@ -59,26 +59,29 @@ struct JumpOnLabTests {
         String(try Shell.run("/usr/bin/sha256sum", [path]).stdout.prefix(64))
     }
 
-    @Test func jumpOnTheLab() throws {
+    /// One case's own lab (2 Linux nodes with sshd, 1 Windows node): the first failure hides
+    /// nothing. The suite runs its cases one at a time (each times real ssh sessions).
+    static func withLab(_ body: (Lab, [String], String) throws -> Void) throws {
         let cluster = try LabCluster(["--nodes", "2", "--windows-nodes", "1"])
         defer { cluster.down() }
-        let lab = Lab(cluster: cluster)
         let nodes = try cluster.nodes()
         try #require(nodes.count == 2, "\(nodes)")
         let windows = try cluster.k(["get", "nodes", "-l", "kubernetes.io/os=windows", "-o", "jsonpath={.items[0].metadata.name}"]).stdout
-
-        try proxyCommandReachesEachNodeByNameAndIP(lab, nodes: nodes)
-        try scpIsByteExactBothWays(lab, node: nodes[1])
-        try printedSSHConfigReachesTheNodes(lab, nodes: nodes)
-        try concurrentStdioCallsShareOneRelay(lab, node: nodes[0])
-        try sshJumpRunsTheCommandOnThatNode(lab, nodes: nodes)
-        try shellRunsInTheNodesRoot(lab, node: nodes[0])
-        try clearErrors(lab, node: nodes[0], windows: windows)
-        try interactiveShellInTmux(lab, node: nodes[1])
-        try droppedStreamsLeaveNoPod(lab, node: nodes[0])
-        try everyWayOfEndingLeavesNoPod(lab, nodes: nodes)
-        try sshDisabledIsSaidClearly(lab, node: nodes[1])
+        try body(Lab(cluster: cluster), nodes, windows)
     }
+
+    @Test func proxyCommand() throws { try Self.withLab { lab, nodes, _ in try proxyCommandReachesEachNodeByNameAndIP(lab, nodes: nodes) } }
+    @Test func scp() throws { try Self.withLab { lab, nodes, _ in try scpIsByteExactBothWays(lab, node: nodes[1]) } }
+    @Test func sshConfig() throws { try Self.withLab { lab, nodes, _ in try printedSSHConfigReachesTheNodes(lab, nodes: nodes) } }
+    @Test func sharedRelay() throws { try Self.withLab { lab, nodes, _ in try concurrentStdioCallsShareOneRelay(lab, node: nodes[0]) } }
+    @Test func sshJump() throws { try Self.withLab { lab, nodes, _ in try sshJumpRunsTheCommandOnThatNode(lab, nodes: nodes) } }
+    @Test func shell() throws { try Self.withLab { lab, nodes, _ in try shellRunsInTheNodesRoot(lab, node: nodes[0]) } }
+    @Test func errors() throws { try Self.withLab { lab, nodes, windows in try clearErrors(lab, node: nodes[0], windows: windows) } }
+    @Test func interactiveShell() throws { try Self.withLab { lab, nodes, _ in try interactiveShellInTmux(lab, node: nodes[1]) } }
+    @Test func nodeMenu() throws { try Self.withLab { lab, nodes, _ in try leftOutNodeIsPickedFromAList(lab, nodes: nodes) } }
+    @Test func droppedStreams() throws { try Self.withLab { lab, nodes, _ in try droppedStreamsLeaveNoPod(lab, node: nodes[0]) } }
+    @Test func everyWayOfEnding() throws { try Self.withLab { lab, nodes, _ in try everyWayOfEndingLeavesNoPod(lab, nodes: nodes) } }
+    @Test func sshDisabled() throws { try Self.withLab { lab, nodes, _ in try sshDisabledIsSaidClearly(lab, node: nodes[1]) } }
 
     func proxyCommandReachesEachNodeByNameAndIP(_ lab: Lab, nodes: [String]) throws {
         for node in nodes {
@@ -230,6 +233,27 @@ struct JumpOnLabTests {
         #expect(tty.resized.contains("30 100"), "screen after resize: \(tty.resized)")
         #expect(tty.exited.contains("EXIT=0"), "screen after Ctrl-D: \(tty.exited)")
         #expect(!tty.sttyBefore.isEmpty && tty.sttyBefore == tty.sttyAfter, "the terminal was not restored")
+        #expect(try lab.waitNoManagedPods() == "")
+    }
+
+    /// NODE left out on a terminal: a numbered list (Linux nodes only for --shell), a wrong
+    /// answer asked again, the number picks the node; without a terminal it is a usage error.
+    func leftOutNodeIsPickedFromAList(_ lab: Lab, nodes: [String]) throws {
+        let tmux = Tmux("jumpmenu")
+        defer { tmux.kill() }
+        try tmux.run(["new-session", "-d", "-s", "menu", "-x", "120", "-y", "24", "env", "PS1=$ ", "TERM=xterm", "bash", "--norc", "--noprofile"])
+        let sorted = nodes.sorted()
+        try tmux.run(["send-keys", "-t", "menu", "\(Self.plugin) jump --kubeconfig \(lab.cluster.kubeconfig) --shell -- cat /etc/hostname; echo EXIT=$?", "Enter"])
+        let menu = try tmux.waitFor("menu", "node [1-2]: ", timeout: 20)
+        #expect(menu.contains("1) \(sorted[0])") && menu.contains("2) \(sorted[1])"), "menu: \(menu)")
+        #expect(!menu.contains("windows"), "--shell lists Linux nodes only: \(menu)")
+        try tmux.run(["send-keys", "-t", "menu", "7", "Enter"])
+        #expect(try tmux.waitFor("menu", "pick a number from 1 to 2").contains("pick a number from 1 to 2"))
+        try tmux.run(["send-keys", "-t", "menu", "2", "Enter"])
+        let done = try tmux.waitFor("menu", "EXIT=0", timeout: 60)
+        #expect(done.contains("\n\(sorted[1])\n") && done.contains("EXIT=0"), "screen: \(done)")
+        let piped = try lab.jump(["--shell", "--", "true"])
+        #expect(piped.status == 2 && piped.stderr.contains("give the NODE"), "\(piped)")
         #expect(try lab.waitNoManagedPods() == "")
     }
 
