@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import KubeModel
 
 /// How one container's process is started: a pure function of the pod and container specs,
@@ -136,5 +139,20 @@ struct ContainerLaunch: Equatable {
         var name = text.lowercased()
         if name.hasPrefix("cap_") { name.removeFirst(4) }
         return name
+    }
+}
+
+extension ContainerLaunch {
+    /// True while `pid` is still the launcher (`ip netns exec`, `unshare`, the mount script).
+    static func stillMounting(_ pid: Int32) -> Bool {
+        let fd = open("/proc/\(pid)/cmdline", O_RDONLY)
+        guard fd >= 0 else { return false }  // gone: nothing to wait for
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0 else { return true }  // between two execs: look again
+        let words = buffer[0..<n].split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        let program = words.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
+        return program == "ip" || program == "unshare" || words.contains("aksnet-mounts")
     }
 }

@@ -154,6 +154,9 @@ extension LabKubelet {
                 process = try LabProcess.start(launch.argv, stdoutPath: container.logPath, stderrPath: container.logPath)
                 container.io = nil
             }
+            // A runtime starts the process only once its mounts are in place, and the kubelet says
+            // Running after that: wait (bounded) until the mount script has exec'd the command.
+            if !launch.mounts.binds.isEmpty { Self.waitMounted(process.pid) }
             container.process = process
             container.command = launch.command
             container.containerID = "containerd://" + Self.randomHex(64)
@@ -166,6 +169,12 @@ extension LabKubelet {
             recordEvent(pod, container: container, type: "Warning", reason: "Failed", message: "Error: \(error)")
         }
         publishSandbox(pod)
+    }
+
+    /// Until `pid` is past the launcher and mount script (at most 3 s: a stuck mount shows up as
+    /// the exec's wait, never as a kubelet that hangs).
+    static func waitMounted(_ pid: pid_t) {
+        for _ in 0..<600 where ContainerLaunch.stillMounting(pid) { usleep(5_000) }
     }
 
     /// Images are names only; with no command a container sleeps, except that `nginx` serves HTTP on 80.

@@ -64,10 +64,10 @@ final class ExecSession: StreamSession, @unchecked Sendable {
         // pod's network namespace and the container's working directory; by netns name only when
         // the main process is not known.
         let pid = plan.containerPID
-        // A container with hostPath mounts is reported running as soon as it is spawned, while its
-        // mount script still binds them: entering its mount namespace then would miss them (a
-        // runtime execs only into a started container). Wait, briefly, until it execs its command.
-        if pid > 0, Self.stillMounting(pid), mountWaits < 150 {
+        // The kubelet reports a container with hostPath mounts Running once its mount script has
+        // exec'd the command (LabKubelet.waitMounted, bounded); should that wait have run out
+        // under load, an exec still waits here until the mounts are in place.
+        if pid > 0, ContainerLaunch.stillMounting(pid), mountWaits < 150 {
             mountWaits += 1
             spawnTimer = loop.scheduleTask(in: .milliseconds(20)) { [self] in spawn() }
             return
@@ -216,19 +216,6 @@ final class ExecSession: StreamSession, @unchecked Sendable {
     }
 
     // MARK: channel-3 Status texts (as a real kubelet/containerd writes them)
-
-    /// True while `pid` is still the launcher (`ip netns exec`, `unshare`, the mount script).
-    static func stillMounting(_ pid: Int32) -> Bool {
-        let fd = open("/proc/\(pid)/cmdline", O_RDONLY)
-        guard fd >= 0 else { return false }  // gone: nothing to wait for
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 512)
-        let n = read(fd, &buffer, buffer.count)
-        guard n > 0 else { return true }  // between two execs: look again
-        let words = buffer[0..<n].split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        let program = words.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
-        return program == "ip" || program == "unshare" || words.contains("aksnet-mounts")
-    }
 
     static func exitStatus(_ code: Int32) -> JSONValue {
         if code == 0 { return ["metadata": [:], "status": "Success"] }
