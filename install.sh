@@ -12,7 +12,7 @@ MODE=${1:-install}
 log() { printf '==> %s\n' "$*" >&2; }
 
 APT_PACKAGES=(libcurl4-openssl-dev libyaml-dev zlib1g-dev iproute2 iptables nftables tcpdump socat conntrack
-              tshark openssh-client openssh-server openssl curl python3 python3-venv util-linux time tmux iputils-ping)
+              tshark openssh-client openssh-server openssl curl python3 python3-venv util-linux time tmux iputils-ping rsync)
 
 install_deps() {
     local missing=()

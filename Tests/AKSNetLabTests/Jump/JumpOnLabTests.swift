@@ -72,6 +72,8 @@ struct JumpOnLabTests {
 
     @Test func proxyCommand() throws { try Self.withLab { lab, nodes, _ in try proxyCommandReachesEachNodeByNameAndIP(lab, nodes: nodes) } }
     @Test func scp() throws { try Self.withLab { lab, nodes, _ in try scpIsByteExactBothWays(lab, node: nodes[1]) } }
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/rsync")))
+    func rsync() throws { try Self.withLab { lab, nodes, _ in try rsyncThroughTheProxyCommand(lab, node: nodes[0]) } }
     @Test func sshConfig() throws { try Self.withLab { lab, nodes, _ in try printedSSHConfigReachesTheNodes(lab, nodes: nodes) } }
     @Test func sharedRelay() throws { try Self.withLab { lab, nodes, _ in try concurrentStdioCallsShareOneRelay(lab, node: nodes[0]) } }
     @Test func sshJump() throws { try Self.withLab { lab, nodes, _ in try sshJumpRunsTheCommandOnThatNode(lab, nodes: nodes) } }
@@ -155,6 +157,28 @@ struct JumpOnLabTests {
         #expect(try Self.sha256(back) == want)
         print("jump --stdio scp 64 MiB up: \(String(format: "%.1f", 64 / upSeconds)) MiB/s")
         for file in [local, remote, back] { try? FileManager.default.removeItem(atPath: file) }
+    }
+
+    /// `rsync -e 'ssh -o ProxyCommand=…'` of a folder to the node and back: the files arrive
+    /// byte-exact and a second run sends nothing (rsync's own protocol runs over the relay).
+    func rsyncThroughTheProxyCommand(_ lab: Lab, node: String) throws {
+        let source = lab.dir + "/rsync-src/"
+        let remote = lab.dir + "/rsync-remote/"  // the node's sshd sees this machine's files
+        let back = lab.dir + "/rsync-back/"
+        #expect(try Shell.run("/bin/sh", ["-c", "mkdir -p '\(source)sub' && head -c 3000000 /dev/urandom > '\(source)a.bin' && echo hi > '\(source)sub/b.txt'"]).status == 0)
+        let ssh = (["/usr/bin/ssh"] + lab.sshOptions + ["-o", "ProxyCommand=\(lab.proxy)"]).map { "'\($0)'" }.joined(separator: " ")
+        func rsync(_ from: String, _ to: String) throws -> ProcessResult {
+            try Shell.run("/usr/bin/rsync", ["-a", "--stats", "-e", ssh, from, to], timeout: 120)
+        }
+        let up = try rsync(source, "root@\(node):\(remote)")
+        #expect(up.status == 0, "\(up)")
+        let again = try rsync(source, "root@\(node):\(remote)")
+        #expect(again.status == 0 && again.stdout.contains("Number of regular files transferred: 0"), "\(again)")
+        let down = try rsync("root@\(node):\(remote)", back)
+        #expect(down.status == 0, "\(down)")
+        #expect(try Self.sha256(back + "a.bin") == Self.sha256(source + "a.bin"))
+        #expect(try String(contentsOfFile: back + "sub/b.txt", encoding: .utf8) == "hi\n")
+        #expect(try lab.waitNoManagedPods() == "")
     }
 
     func sshJumpRunsTheCommandOnThatNode(_ lab: Lab, nodes: [String]) throws {
