@@ -57,6 +57,42 @@ struct ProtobufTests {
         }
     }
 
+    /// The Pod `kubectl debug node/N --profile=sysadmin` sends (bytes as kubectl 1.32 wrote them,
+    /// trimmed): its hostPath volume (VolumeSource is inline in Volume's JSON), hostNetwork,
+    /// hostPID, hostIPC, the toleration of every taint and the privileged container all arrive.
+    @Test func kubectlDebugNodePod() throws {
+        let volume = Self.text(1, "host-root") + Self.bytes(2, Self.bytes(1, Self.text(1, "/")))
+        let mount = Self.text(1, "host-root") + Self.text(3, "/host")
+        let container = Self.text(1, "debugger") + Self.text(2, "busybox") + Self.text(3, "true") + Self.bytes(9, mount)
+            + Self.bytes(15, Self.int(2, 1)) + Self.int(16, 1)
+        let spec = Self.bytes(1, volume) + Self.bytes(2, container) + Self.text(3, "Never") + Self.text(10, "aks-node-0")
+            + Self.int(11, 1) + Self.int(12, 1) + Self.int(13, 1) + Self.bytes(22, Self.text(2, "Exists"))
+        let body = ProtobufWire.magic + Self.bytes(1, Self.text(1, "v1") + Self.text(2, "Pod"))
+            + Self.bytes(2, Self.bytes(1, Self.text(1, "node-debugger-x")) + Self.bytes(2, spec))
+        guard case .decoded(let pod) = ProtobufKinds.decode(body) else {
+            Issue.record("not decoded")
+            return
+        }
+        let decodedSpec = try #require(pod["spec"])
+        #expect(decodedSpec["volumes"] == [["name": "host-root", "hostPath": ["path": "/"]]])
+        #expect(decodedSpec["hostNetwork"] == true && decodedSpec["hostPID"] == true && decodedSpec["hostIPC"] == true)
+        #expect(decodedSpec["tolerations"] == [["operator": "Exists"]])
+        let first = try #require(decodedSpec["containers"]?.arrayValue?.first)
+        #expect(first["securityContext"] == ["privileged": true])
+        #expect(first["volumeMounts"] == [["name": "host-root", "mountPath": "/host"]])
+        #expect(first["stdin"] == true)
+
+        let configMapVolume = Self.text(1, "cfg") + Self.bytes(2, Self.bytes(19, Self.bytes(1, Self.text(1, "settings")) + Self.int(3, 420)))
+        let withConfigMap = ProtobufWire.magic + Self.bytes(1, Self.text(1, "v1") + Self.text(2, "Pod"))
+            + Self.bytes(2, Self.bytes(2, Self.bytes(1, configMapVolume)))
+        guard case .decoded(let other) = ProtobufKinds.decode(withConfigMap) else {
+            Issue.record("not decoded")
+            return
+        }
+        #expect(other["spec"]?["volumes"] == [["name": "cfg", "configMap": ["name": "settings", "defaultMode": 420]]],
+                "LocalObjectReference is inline in ConfigMapVolumeSource's JSON")
+    }
+
     @Test func randomBodiesNeverTrap() {
         var rng = SplitMix(state: 0x9B_2026)
         let kinds = ["Secret", "ConfigMap", "Service", "Deployment", "Namespace", "ServiceAccount", "Pod"]

@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 /// What a real kubelet and image do that the lab must do too: `$(VAR)` expansion of command and
-/// args, and images whose tcpdump cannot capture (a missing privilege-drop user).
+/// args, images whose tcpdump cannot capture (a missing privilege-drop user), and the pod
+/// `kubectl debug node/…` makes.
 @Suite(.serialized) struct KubeletFidelityOnLabTests {
     @Test func commandAndArgsAreExpandedLikeAKubelet() throws {
         let lab = try LabCluster(["--nodes", "1"])
@@ -41,6 +42,20 @@ import Testing
         let node = try #require(try lab.nodes().first)
         let shell = try lab.k(["logs", "expander", "-c", "shell"])
         #expect(shell.stdout == "bar|$(FOO)|$|\(node)|", "\(shell)")
+    }
+
+    /// `kubectl debug node/N` (kubectl sends the Pod as protobuf): the host's `/` at /host with
+    /// host namespaces and privilege, attached with -i, for each profile that mounts /host.
+    @Test(arguments: ["legacy", "sysadmin", "general"])
+    func kubectlDebugNodeWorks(profile: String) throws {
+        let lab = try LabCluster(["--nodes", "1"])
+        defer { lab.down() }
+        let node = try #require(try lab.nodes().first)
+        let debug = try lab.k(["debug", "node/\(node)", "--profile=\(profile)", "-i", "--image=busybox", "--",
+                               "sh", "-c", "sleep 0.5; cat /host/etc/hostname"], timeout: 60)
+        #expect(debug.status == 0 && debug.stdout.contains(node), "\(debug)")
+        let pod = try lab.k(["get", "pods", "-o", "jsonpath={.items[0].spec.hostPID} {.items[0].spec.volumes[0].hostPath.path}"])
+        #expect(pod.stdout == "true /", "\(pod)")
     }
 
     @Test func tcpdumpImagesThatCannotCapture() throws {

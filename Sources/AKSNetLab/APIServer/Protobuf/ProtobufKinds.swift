@@ -1,6 +1,6 @@
 import KubeModel
 
-/// The schemas of the kinds kubectl's generators send as protobuf (field numbers from
+/// The schemas of the kinds kubectl's generators and `kubectl debug` send as protobuf (field numbers from
 /// k8s.io/api's generated.proto), and the body decoder the API server uses.
 enum ProtobufKinds {
     static let objectMeta = ProtobufSchema([
@@ -15,19 +15,48 @@ enum ProtobufKinds {
     static let envVar = ProtobufSchema([1: ("name", .string), 2: ("value", .string)])
     static let resources = ProtobufSchema([1: ("limits", .map(.quantity)), 2: ("requests", .map(.quantity))])
     static let volumeMount = ProtobufSchema([1: ("name", .string), 2: ("readOnly", .bool), 3: ("mountPath", .string), 4: ("subPath", .string)])
+    static let capabilities = ProtobufSchema([1: ("add", .repeated(.string)), 2: ("drop", .repeated(.string))])
+    static let securityContext = ProtobufSchema([
+        1: ("capabilities", .message(capabilities)), 2: ("privileged", .bool), 4: ("runAsUser", .int), 5: ("runAsNonRoot", .bool),
+        6: ("readOnlyRootFilesystem", .bool), 7: ("allowPrivilegeEscalation", .bool), 8: ("runAsGroup", .int),
+    ])
+    static let podSecurityContext = ProtobufSchema([2: ("runAsUser", .int), 3: ("runAsNonRoot", .bool),
+                                                    4: ("supplementalGroups", .repeated(.int)), 5: ("fsGroup", .int), 6: ("runAsGroup", .int)])
+    static let toleration = ProtobufSchema([1: ("key", .string), 2: ("operator", .string), 3: ("value", .string),
+                                            4: ("effect", .string), 5: ("tolerationSeconds", .int)])
+    static let keyToPath = ProtobufSchema([1: ("key", .string), 2: ("path", .string), 3: ("mode", .int)])
+    /// The volume sources kubectl's generators and `kubectl debug` send (hostPath, emptyDir,
+    /// secret, configMap); VolumeSource is inline in Volume's JSON.
+    static let volumeSource = ProtobufSchema([
+        1: ("hostPath", .message(ProtobufSchema([1: ("path", .string), 2: ("type", .string)]))),
+        2: ("emptyDir", .message(ProtobufSchema([1: ("medium", .string), 2: ("sizeLimit", .quantity)]))),
+        6: ("secret", .message(ProtobufSchema([1: ("secretName", .string), 2: ("items", .repeated(.message(keyToPath))),
+                                               3: ("defaultMode", .int), 4: ("optional", .bool)]))),
+        19: ("configMap", .message(ProtobufSchema([1: ("localObjectReference", .inline(localReference)),
+                                                   2: ("items", .repeated(.message(keyToPath))), 3: ("defaultMode", .int),
+                                                   4: ("optional", .bool)]))),
+    ])
+    static let volume = ProtobufSchema([1: ("name", .string), 2: ("volumeSource", .inline(volumeSource))])
     static let container = ProtobufSchema([
         1: ("name", .string), 2: ("image", .string), 3: ("command", .repeated(.string)), 4: ("args", .repeated(.string)),
         5: ("workingDir", .string), 6: ("ports", .repeated(.message(containerPort))), 7: ("env", .repeated(.message(envVar))),
         8: ("resources", .message(resources)), 9: ("volumeMounts", .repeated(.message(volumeMount))),
-        13: ("terminationMessagePath", .string), 14: ("imagePullPolicy", .string), 16: ("stdin", .bool),
+        13: ("terminationMessagePath", .string), 14: ("imagePullPolicy", .string), 15: ("securityContext", .message(securityContext)),
+        16: ("stdin", .bool),
         17: ("stdinOnce", .bool), 18: ("tty", .bool), 20: ("terminationMessagePolicy", .string),
     ])
     static let podSpec = ProtobufSchema([
+        1: ("volumes", .repeated(.message(volume))),
         2: ("containers", .repeated(.message(container))), 3: ("restartPolicy", .string),
         4: ("terminationGracePeriodSeconds", .int), 5: ("activeDeadlineSeconds", .int), 6: ("dnsPolicy", .string),
         7: ("nodeSelector", .map(.string)), 8: ("serviceAccountName", .string), 10: ("nodeName", .string),
-        11: ("hostNetwork", .bool), 15: ("imagePullSecrets", .repeated(.message(localReference))),
+        11: ("hostNetwork", .bool), 12: ("hostPID", .bool), 13: ("hostIPC", .bool),
+        14: ("securityContext", .message(podSecurityContext)), 15: ("imagePullSecrets", .repeated(.message(localReference))),
+        16: ("hostname", .string), 17: ("subdomain", .string),
         19: ("schedulerName", .string), 20: ("initContainers", .repeated(.message(container))),
+        21: ("automountServiceAccountToken", .bool), 22: ("tolerations", .repeated(.message(toleration))),
+        24: ("priorityClassName", .string), 25: ("priority", .int), 27: ("shareProcessNamespace", .bool),
+        30: ("enableServiceLinks", .bool), 31: ("preemptionPolicy", .string),
     ])
     static let podTemplate = ProtobufSchema([1: ("metadata", .message(objectMeta)), 2: ("spec", .message(podSpec))])
     static let deploymentStrategy = ProtobufSchema([1: ("type", .string)])

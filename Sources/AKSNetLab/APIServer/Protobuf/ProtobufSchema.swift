@@ -2,7 +2,7 @@ import KubeModel
 
 /// How one Kubernetes protobuf message maps to its JSON: field number → (JSON name, kind).
 /// Only the fields kubectl's generators (`create secret|configmap|namespace|serviceaccount|
-/// service|deployment`) send are listed; others are skipped, as a real decoder of an older
+/// service|deployment`) and `kubectl debug` send are listed; others are skipped, as a real decoder of an older
 /// schema would.
 indirect enum ProtobufKind: Sendable {
     case string, bool, int, bytes
@@ -13,6 +13,9 @@ indirect enum ProtobufKind: Sendable {
     case intOrString
     /// resource.Quantity: {string 1}.
     case quantity
+    /// An embedded message whose fields JSON lists in the parent (Go's `json:",inline"`:
+    /// Volume.VolumeSource, ConfigMapVolumeSource.LocalObjectReference).
+    case inline(ProtobufSchema)
 }
 
 struct ProtobufSchema: Sendable {
@@ -31,6 +34,12 @@ struct ProtobufSchema: Sendable {
             guard let (name, kind) = fields[field.number] else { continue }
             if !order.contains(name) { order.append(name) }
             switch kind {
+            case .inline(let schema):
+                order.removeAll { $0 == name }
+                for (key, value) in schema.decode(field.bytes).objectValue ?? JSONObject() {
+                    if !order.contains(key) { order.append(key) }
+                    object[key] = value
+                }
             case .repeated(let element):
                 if let value = Self.value(element, field) { lists[name, default: []].append(value) }
             case .map(let valueKind):
@@ -71,7 +80,7 @@ struct ProtobufSchema: Sendable {
         case .int: return field.isBytes ? nil : .int(Int64(bitPattern: field.varint))
         case .message(let schema): return field.isBytes ? schema.decode(field.bytes) : nil
         case .repeated(let element): return value(element, field)
-        case .map: return nil
+        case .map, .inline: return nil
         case .quantity:
             return field.isBytes ? ProtobufWire.fields(field.bytes).first { $0.number == 1 }.map { .string(String(decoding: $0.bytes, as: UTF8.self)) } : nil
         case .intOrString:
