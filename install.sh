@@ -63,11 +63,13 @@ install_binaries() {
     # kubectl-aksnet-<cmd> links (the binary dispatches on argv[0]), for each suite command that exists yet.
     local cmd
     for cmd in sniff jump inspect; do
-        rm -f "$PREFIX/kubectl-aksnet-$cmd"
+        rm -f "$PREFIX/kubectl-aksnet-$cmd" "$PREFIX/kubectl_complete-aksnet-$cmd"
         # An unknown subcommand's --help prints the root usage; a real one names itself.
         if "$PREFIX/kubectl-aksnet" "$cmd" --help 2>/dev/null | grep -q "USAGE: kubectl aksnet $cmd"; then
             ln -sf kubectl-aksnet "$PREFIX/kubectl-aksnet-$cmd"
-            log "linked $PREFIX/kubectl-aksnet-$cmd"
+            # kubectl completes `aksnet sniff …` as the plugin kubectl-aksnet-sniff: its completion helper too.
+            ln -sf kubectl_complete-aksnet "$PREFIX/kubectl_complete-aksnet-$cmd"
+            log "linked $PREFIX/kubectl-aksnet-$cmd and kubectl_complete-aksnet-$cmd"
         fi
     done
 }
@@ -78,6 +80,9 @@ uninstall() {
     for cmd in sniff jump inspect; do
         if [ -L "$PREFIX/kubectl-aksnet-$cmd" ] && [ "$(readlink "$PREFIX/kubectl-aksnet-$cmd")" = kubectl-aksnet ]; then
             rm -f "$PREFIX/kubectl-aksnet-$cmd" && removed=$((removed + 1))
+        fi
+        if [ -L "$PREFIX/kubectl_complete-aksnet-$cmd" ] && [ "$(readlink "$PREFIX/kubectl_complete-aksnet-$cmd")" = kubectl_complete-aksnet ]; then
+            rm -f "$PREFIX/kubectl_complete-aksnet-$cmd" && removed=$((removed + 1))
         fi
     done
     local f

@@ -29,7 +29,7 @@ for key in ("version", "homepage", "shortDescription", "description", "caveats",
     need(spec.get(key), f"spec.{key} missing")
 for command in ("sniff", "jump", "cleanup", "inspect"):
     need(command in spec["caveats"], f"caveats do not name {command}'s RBAC")
-need(len(spec["shortDescription"]) <= 60, "shortDescription longer than krew's 60")
+need(len(spec["shortDescription"]) <= 50, "shortDescription over 50 characters (krew lists show it on one line)")
 seen = set()
 for p in spec["platforms"]:
     labels = p["selector"]["matchLabels"]

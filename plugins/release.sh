@@ -98,7 +98,7 @@ metadata:
 spec:
   version: $version
   homepage: $REPO_URL
-  shortDescription: Capture packets, reach nodes and explain the node network on AKS
+  shortDescription: Packet capture, node access, node network on AKS
   description: |
     kubectl aksnet is a suite for Kubernetes networking on AKS (and any cluster):
       sniff    tcpdump on pods (ephemeral container, no image change) or nodes,

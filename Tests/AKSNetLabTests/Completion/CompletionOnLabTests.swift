@@ -14,14 +14,23 @@ struct CompletionOnLabTests {
         try lab.run("web-a")
         try lab.run("web-b")
         let node = try #require(try lab.nodes().first)
-        // PATH: only the plugin, its completion helper and the system (kubectl is called by full path).
+        // PATH: the layout install.sh makes (kubectl-aksnet, its -sniff/-jump links, the completion
+        // helper and its -sniff/-jump links), then the system; kubectl is called by full path.
+        // kubectl takes `aksnet sniff` as the plugin kubectl-aksnet-sniff when that is on PATH and
+        // then asks kubectl_complete-aksnet-sniff: both ways are exercised here.
         let bin = lab.dir + "/bin"
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: bin + "/kubectl-aksnet", withDestinationPath: PluginOnLabTests.plugin)
+        // Absolute: the plugin's path may be relative to the test's folder, the link lives elsewhere.
+        let plugin = URL(fileURLWithPath: PluginOnLabTests.plugin).standardizedFileURL.path
+        try FileManager.default.createSymbolicLink(atPath: bin + "/kubectl-aksnet", withDestinationPath: plugin)
         try FileManager.default.createSymbolicLink(atPath: bin + "/kubectl_complete-aksnet",
                                                    withDestinationPath: Self.root + "/plugins/kubectl_complete-aksnet")
-        let environment = ["PATH": bin + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                           "KUBECONFIG": lab.kubeconfig, "HOME": lab.dir]
+        for command in ["sniff", "jump"] {
+            try FileManager.default.createSymbolicLink(atPath: bin + "/kubectl-aksnet-\(command)", withDestinationPath: "kubectl-aksnet")
+            try FileManager.default.createSymbolicLink(atPath: bin + "/kubectl_complete-aksnet-\(command)",
+                                                       withDestinationPath: "kubectl_complete-aksnet")
+        }
+        let environment = ["PATH": bin + ":/usr/sbin:/usr/bin:/sbin:/bin", "KUBECONFIG": lab.kubeconfig, "HOME": lab.dir]
         func complete(_ words: [String]) throws -> [String] {
             let result = try Shell.run(lab.kubectl, ["__complete", "aksnet"] + words, environment: environment, timeout: 20)
             #expect(result.status == 0, "\(words): \(result)")
@@ -34,6 +43,14 @@ struct CompletionOnLabTests {
         #expect(try complete(["jump", "--shell", ""]).contains(node))
         #expect(try complete(["sniff", "--mode", ""]).prefix(3) == ["auto", "ephemeral", "node"])
         #expect(try complete(["sniff", "-n", "kube-system", "web"]).filter { $0.hasPrefix("web") }.isEmpty)
+
+        // Without the per-command links, kubectl asks kubectl_complete-aksnet with `sniff` as a word.
+        for command in ["sniff", "jump"] {
+            try FileManager.default.removeItem(atPath: bin + "/kubectl-aksnet-\(command)")
+            try FileManager.default.removeItem(atPath: bin + "/kubectl_complete-aksnet-\(command)")
+        }
+        #expect(try complete(["sniff", ""]).contains("web-b"))
+        #expect(try complete(["jump", "--profile", "n"]) == ["netadmin", ":4"])
 
         // How long one answer takes, straight from the plugin (the figure the README quotes).
         var times: [Double] = []
