@@ -15,9 +15,9 @@ public enum ShellScripts {
     static let bash = #"""
     # bash completion for kubectl-aksnet: source <(kubectl-aksnet completion bash)
     _kubectl_aksnet() {
-        local cur=${COMP_WORDS[COMP_CWORD]} out directive line
+        local cur=${COMP_WORDS[COMP_CWORD]} name=${COMP_WORDS[0]##*/} out directive line
         local -a words=("${COMP_WORDS[@]:1:COMP_CWORD-1}") cands=()
-        case ${COMP_WORDS[0]##*/} in kubectl-aksnet-*) words=("${COMP_WORDS[0]##*/kubectl-aksnet-}" "${words[@]}");; esac
+        case $name in kubectl-aksnet-*) words=("${name#kubectl-aksnet-}" "${words[@]}");; esac
         out=$(kubectl-aksnet __complete "${words[@]}" "$cur" 2>/dev/null) || return 0
         directive=${out##*:}
         [[ $directive =~ ^[0-9]+$ ]] || directive=0
@@ -44,7 +44,7 @@ public enum ShellScripts {
         local out directive
         local -a lines cands args
         args=("${(@)words[2,CURRENT-1]}")
-        [[ ${words[1]:t} == kubectl-aksnet-* ]] && args=("${words[1]:t#kubectl-aksnet-}" "${(@)args}")
+        [[ ${words[1]:t} == kubectl-aksnet-* ]] && args=("${${words[1]:t}#kubectl-aksnet-}" "${(@)args}")
         out=$(kubectl-aksnet __complete "${(@)args}" "${words[CURRENT]}" 2>/dev/null) || return 1
         lines=("${(@f)out}")
         directive=${lines[-1]#:}
