@@ -147,6 +147,15 @@ struct RBACOnLabTests {
         try lab.bind("jumper-no-exec", clusterRole: noExec)
         Self.refused(try lab.run(lacking, ["jump", "--shell", node, "--", "true"]), user: "jumper-no-exec",
                      "get resource \"pods/exec\"", "jump --shell without exec")
+        // kubectl auth can-i (SelfSubjectAccessReview) answers from the same rules.
+        func canI(_ token: String, _ args: [String]) throws -> String {
+            try cluster.k(["--context", "aksnet-lab-token", "--token", token, "auth", "can-i"] + args).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try canI(token, ["get", "pods", "--subresource=exec", "-n", "aksnet-system"]) == "yes")
+        #expect(try canI(lacking, ["get", "pods", "--subresource=exec", "-n", "aksnet-system"]) == "no")
+        #expect(try canI(lacking, ["create", "pods", "-n", "aksnet-system"]) == "yes")
+        #expect(try canI(token, ["delete", "nodes"]) == "no")
         // Nothing left behind by the refused run.
         let left = try cluster.k(["get", "pods", "-A", "-l", "app.kubernetes.io/managed-by=kubectl-aksnet", "-o", "name"])
         #expect(left.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "left: \(left.stdout)")
