@@ -96,6 +96,16 @@ struct CompleterTests {
         #expect(Self.words(["--"]) == ["--help"])
     }
 
+    /// `kubectl-aksnet __complete …`, also through a `kubectl-aksnet-sniff` link; anything else parses as a command.
+    @Test func completeIsTakenFromArgv() {
+        #expect(Entry.completionWords(["kubectl-aksnet", "__complete", "sn"]) == ["sn"])
+        #expect(Entry.completionWords(["/usr/local/bin/kubectl-aksnet-sniff", "__complete", "--mode", ""]) == ["sniff", "--mode", ""])
+        #expect(Entry.completionWords(["kubectl-aksnet", "__complete"]) == [])
+        #expect(Entry.completionWords(["kubectl-aksnet", "sniff", "__complete"]) == nil)
+        #expect(Entry.completionWords(["kubectl-aksnet"]) == nil)
+        #expect(Completer.complete([], source: FakeSource()).candidates.count == 6)
+    }
+
     @Test func connectionFlagsReachTheLookups() {
         let overrides = Completer.overrides(["sniff", "--kubeconfig", "/tmp/k", "--context=lab", "-n", "ns1", "--as", "u",
                                              "-s", "https://127.0.0.1:1", ""])

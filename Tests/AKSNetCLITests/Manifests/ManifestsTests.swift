@@ -50,6 +50,17 @@ import TestSupport
         }
     }
 
+    /// `kubectl aksnet manifests` (stdout): one YAML stream, every object once, as a YAML parser reads it.
+    @Test func stdoutIsOneYAMLStreamOfEveryObject() throws {
+        let python = Self.root + "/.venv/bin/python"
+        try #require(FileManager.default.isExecutableFile(atPath: python), "the .venv is not there")
+        let count = HelperManifests.files.reduce(0) { $0 + $1.objects.count }
+        let read = try Shell.run(python, ["-c", "import sys, yaml; d = [x for x in yaml.safe_load_all(sys.stdin) if x]; print(len(d), sorted({x.get('kind', 'patch') for x in d}))"],
+                                 stdin: ManifestWriter.renderAll(), timeout: 60)
+        #expect(read.status == 0 && read.stdout.hasPrefix("\(count) "), "\(read)")
+        #expect(read.stdout.contains("'ClusterRole'") && read.stdout.contains("'Pod'") && read.stdout.contains("'patch'"), "\(read.stdout)")
+    }
+
     /// The Kubernetes objects as they are; the ephemeral-container patch inside the Pod it patches.
     @Test func manifestsPassKubernetesValidateStrict() throws {
         let validator = try #require([Self.root + "/.venv/bin/kubernetes-validate", "/work/main/.venv/bin/kubernetes-validate"]
