@@ -27,8 +27,25 @@ need(doc.get("kind") == "Plugin" and doc["metadata"]["name"] == "aksnet", "kind/
 spec = doc["spec"]
 for key in ("version", "homepage", "shortDescription", "description", "caveats", "platforms"):
     need(spec.get(key), f"spec.{key} missing")
+# Each command's caveat names every resource its role in manifests/rbac grants.
+root = os.path.dirname(os.path.abspath(dist))
+paragraphs, current = {}, None
+for line in spec["caveats"].splitlines():
+    words = line.split()
+    if line.startswith("  ") and words and words[0] in ("sniff", "jump", "cleanup", "inspect") and not line.startswith("    " * 2):
+        current = words[0]
+        paragraphs[current] = line
+    elif current and line.startswith("     "):
+        paragraphs[current] += " " + line
+    else:
+        current = None
 for command in ("sniff", "jump", "cleanup", "inspect"):
-    need(command in spec["caveats"], f"caveats do not name {command}'s RBAC")
+    need(command in paragraphs, f"caveats do not name {command}'s RBAC")
+    rbac = os.path.join(root, "manifests", "rbac", f"aksnet-{command}.yaml")
+    for role in yaml.safe_load_all(open(rbac)):
+        for rule in role["rules"]:
+            for resource in rule["resources"]:
+                need(resource in paragraphs[command], f"caveats for {command} do not name {resource} (manifests/rbac/aksnet-{command}.yaml)")
 need(len(spec["shortDescription"]) <= 50, "shortDescription over 50 characters (krew lists show it on one line)")
 seen = set()
 for p in spec["platforms"]:

@@ -115,13 +115,16 @@ spec:
     manifests/rbac of the repository, or print them: kubectl aksnet manifests):
       sniff    pods get/list/watch/create/delete, pods/ephemeralcontainers patch,
                pods/exec, pods/attach, pods/portforward create/get, nodes get/list,
-               namespaces get/create (aksnet-system); --mode ephemeral in one
+               namespaces get/create (aksnet-system), events list, endpoints get,
+               endpointslices list, deployments get; --mode ephemeral in one
                namespace: the Role aksnet-sniff-ephemeral
       jump     nodes get/list, pods get/list/watch/create/delete/patch,
-               pods/portforward and pods/exec create/get, namespaces get/create
+               pods/portforward and pods/exec create/get, namespaces get/create,
+               events list
       cleanup  pods list/get/delete, pods/attach create/get
-      inspect  nodes, pods, services, endpointslices, daemonsets read; pods and
-               daemonsets create/delete in aksnet-system; configmaps in kube-system
+      inspect  nodes, pods, services, endpointslices, daemonsets read; pods/exec,
+               pods/log; pods and daemonsets create/delete in aksnet-system;
+               namespaces get/create, events list; configmaps in kube-system
     Node helpers (sniff node/, jump --shell) are privileged pods in aksnet-system;
     the namespace is labelled pod-security.kubernetes.io/enforce=privileged.
     Shell completion through kubectl needs kubectl_complete-aksnet on PATH: see LINKS.
