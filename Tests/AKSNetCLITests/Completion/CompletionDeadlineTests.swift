@@ -1,6 +1,7 @@
 @testable import AKSNetCLI
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,6 +61,19 @@ import Glibc
         let elapsed = Date().timeIntervalSince(started)
         #expect(elapsed < 2.0, "took \(elapsed) s")
         #expect(result.candidates.isEmpty && result.directive == CompletionResult.noFileComp)
+    }
+
+    /// Hostile namespaces, contexts and users reach the lookups (a refused port answers at once):
+    /// no trap, and only names or the kind prefixes come back.
+    @Test func hostileConnectionValuesNeverTrap() throws {
+        let config = try Self.kubeconfig(server: "https://127.0.0.1:1", user: "{token: t}")
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        for value in HostileValues.all + ["\u{0}", "../../etc", "a/b?c=d#e", "%2F", String(repeating: "n", count: 10_000)] {
+            for flag in ["-n", "--context", "--user", "--cluster", "--as"] {
+                let result = CompletionRun.answer(["sniff", "--kubeconfig", config, flag, value, ""], deadline: 3)
+                #expect(result.candidates.allSatisfy { ["pod/", "node/", "deploy/"].contains($0) }, "\(flag) \(value.debugDescription): \(result)")
+            }
+        }
     }
 
     @Test func noKubeconfigAtAllIsJustNoNames() throws {
