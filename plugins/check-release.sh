@@ -108,4 +108,24 @@ if [ -x "$debug" ] && [ -n "$hide" ]; then
     fi
     echo "control: the debug build (dynamic runtime) does not run with it hidden"
 fi
+# install.sh's install and uninstall, with the released binary, into an empty PREFIX: the files and
+# links kubectl needs (completion through kubectl answers), then nothing left.
+mkdir -p "$work/bin" "$work/prefix" "$work/fakeswift"
+cp "$bin" "$work/bin/kubectl-aksnet"
+cp /bin/true "$work/bin/kubectl-aksnet-lab"
+printf '#!/bin/sh\necho %s\n' "$work/bin" >"$work/fakeswift/swift"
+chmod +x "$work/fakeswift/swift"
+PATH="$work/fakeswift:$PATH" PREFIX="$work/prefix" ROOT="$ROOT" bash -euo pipefail -c '
+    source <(sed -n "/^log()/p; /^install_binaries()/,/^}/p; /^uninstall()/,/^}/p" "$ROOT/install.sh")
+    install_binaries 2>/dev/null' || fail "install.sh install_binaries failed"
+want="kubectl-aksnet kubectl-aksnet-jump kubectl-aksnet-lab kubectl-aksnet-sniff kubectl_complete-aksnet kubectl_complete-aksnet-jump kubectl_complete-aksnet-sniff"
+got=$(LC_ALL=C ls "$work/prefix" | tr '\n' ' ' | sed 's/ $//')
+[ "$got" = "$want" ] || fail "install put [$got] in PREFIX, not [$want]"
+answer=$(env -i PATH="$work/prefix:/usr/bin:/bin" KUBECONFIG=/nonexistent "$work/prefix/kubectl_complete-aksnet-sniff" --mode '')
+[ "$answer" = "$(printf 'auto\nephemeral\nnode\n:4')" ] || fail "the installed completion helper answered: $answer"
+PREFIX="$work/prefix" ROOT="$ROOT" bash -euo pipefail -c '
+    source <(sed -n "/^log()/p; /^install_binaries()/,/^}/p; /^uninstall()/,/^}/p" "$ROOT/install.sh")
+    uninstall 2>/dev/null' || fail "install.sh uninstall failed"
+[ -z "$(ls -A "$work/prefix")" ] || fail "uninstall left: $(ls -A "$work/prefix")"
+echo "install.sh: installs [$want] (the completion helper answers), uninstall leaves nothing"
 echo "check-release: ok"
