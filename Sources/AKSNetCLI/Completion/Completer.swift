@@ -180,6 +180,10 @@ public enum Completer {
             return CompletionResult(position.positionals == 0 ? source.pods(namespace: namespace).filter { $0.hasPrefix(partial) } : [])
         case .sniffTargets:
             return sniffTargets(partial: partial, namespace: namespace, source: source)
+        case .nodeTargets:
+            guard "node/".hasPrefix(partial) || partial.hasPrefix("node/") else { return CompletionResult([]) }
+            let typed = partial.hasPrefix("node/") ? String(partial.dropFirst(5)) : ""
+            return CompletionResult(source.nodes().filter { $0.hasPrefix(typed) }.map { "node/" + $0 })
         }
     }
 

@@ -36,6 +36,8 @@ public enum CompletionPositional: Sendable, Equatable {
     case sniffTargets
     /// One node, then nothing.
     case node
+    /// node/NAME, any number (inspect).
+    case nodeTargets
     /// One pod, then nothing.
     case pod
     case choices([String])
@@ -63,7 +65,14 @@ public enum CompletionModel {
 
     public static let shells = ["bash", "zsh", "fish"]
 
-    public static let commands: [CompletionCommandSpec] = [
+    /// The specs of the commands this build has (RootCommand's subcommands): a spec written ahead
+    /// of its command (inspect, built on another branch) is offered once the command exists.
+    public static var commands: [CompletionCommandSpec] {
+        let names = Set(RootCommand.configuration.subcommands.map { $0.configuration.commandName ?? "" })
+        return specs.filter { names.contains($0.name) }
+    }
+
+    static let specs: [CompletionCommandSpec] = [
         .init(name: "sniff", summary: "Capture packets on pods or nodes", flags: [
             .init("selector", "l"), .init("all-namespaces", "A", .none), .init("container", "c"), .init("filter", "f"),
             .init("interface", "i"), .init("output", "o", .file), .init("wireshark", nil, .none),
@@ -78,6 +87,11 @@ public enum CompletionModel {
             .init("identity", "i", .file), .init("", "o"), .init("local-port"), .init("image"), .init("image-pull-secret"),
             .init("deadline"),
         ] + kubeFlags, positional: .node, listed: true),
+        // As DESIGN.md's command surface has it; CompleterTests checks it against the command's help once it exists.
+        .init(name: "inspect", summary: "Explain each node's network, with findings", flags: [
+            .init("all-nodes", nil, .none), .init("output", "o", .choices(["text", "json", "markdown", "html"])),
+            .init("output-file", nil, .file), .init("bundle", nil, .file), .init("from", nil, .file), .init("concurrency"),
+        ] + kubeFlags, positional: .nodeTargets, listed: true),
         .init(name: "cleanup", summary: "Delete helper pods aksnet commands left behind", flags: [
             .init("all-namespaces", "A", .none), .init("older-than"), .init("dry-run", nil, .none),
         ] + kubeFlags, positional: .nothing, listed: true),
