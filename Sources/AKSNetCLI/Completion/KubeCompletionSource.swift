@@ -1,9 +1,6 @@
-import AKSNet
-import Dispatch
 import KubeClient
 import KubeConfig
 import KubeModel
-import Synchronization
 
 /// Completion's names from the user's kubeconfig and cluster: one request each, a 2 s request
 /// timeout and no retry; any failure (no kubeconfig, no server, 403) is an empty list.
@@ -45,30 +42,4 @@ struct KubeCompletionSource: CompletionSource {
     func contexts() -> [String] { kubeconfig?.contexts.map(\.name).sorted() ?? [] }
     func clusters() -> [String] { kubeconfig?.clusters.map(\.name).sorted() ?? [] }
     func users() -> [String] { kubeconfig?.users.map(\.name).sorted() ?? [] }
-}
-
-/// The `__complete` entry: the answer within `deadline` seconds whatever the cluster does (an
-/// exec credential plugin waiting for a login, a server that accepts and never answers).
-enum CompletionRun {
-    static let deadline = 2.5
-
-    static func answer(_ args: [String], deadline: Double = CompletionRun.deadline) -> CompletionResult {
-        let box = ResultBox()
-        let done = DispatchSemaphore(value: 0)
-        BackgroundThread.start {
-            let source = KubeCompletionSource(overrides: Completer.overrides(args))
-            box.set(Completer.complete(args, source: source))
-            done.signal()
-        }
-        guard done.wait(timeout: .now() + deadline) == .success, let result = box.get() else {
-            return CompletionResult([])
-        }
-        return result
-    }
-
-    final class ResultBox: Sendable {
-        let value = Mutex<CompletionResult?>(nil)
-        func set(_ result: CompletionResult) { value.withLock { $0 = result } }
-        func get() -> CompletionResult? { value.withLock { $0 } }
-    }
 }
