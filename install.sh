@@ -2,6 +2,8 @@
 # aksnet: install (default) or test.
 #   ./install.sh          apt deps, release build, install kubectl-aksnet* to $PREFIX, run the demo
 #   ./install.sh test     every test layer (what .ci/run calls)
+#   ./install.sh release  dist/kubectl-aksnet_VERSION_linux_ARCH.tar.gz and the krew manifest plugins/aksnet.yaml
+#   ./install.sh uninstall  removes what install put in $PREFIX
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -55,16 +57,39 @@ install_binaries() {
     install -s -m 0755 "$bin/kubectl-aksnet" "$PREFIX/kubectl-aksnet"
     install -s -m 0755 "$bin/kubectl-aksnet-lab" "$PREFIX/kubectl-aksnet-lab"
     log "installed $PREFIX/kubectl-aksnet and $PREFIX/kubectl-aksnet-lab"
+    # kubectl's plugin completion (kubectl 1.26+) asks kubectl_complete-aksnet on PATH.
+    install -m 0755 "$ROOT/plugins/kubectl_complete-aksnet" "$PREFIX/kubectl_complete-aksnet"
+    log "installed $PREFIX/kubectl_complete-aksnet (kubectl aksnet <TAB>)"
     # kubectl-aksnet-<cmd> links (the binary dispatches on argv[0]), for each suite command that exists yet.
     local cmd
     for cmd in sniff jump inspect; do
-        rm -f "$PREFIX/kubectl-aksnet-$cmd"
+        rm -f "$PREFIX/kubectl-aksnet-$cmd" "$PREFIX/kubectl_complete-aksnet-$cmd"
         # An unknown subcommand's --help prints the root usage; a real one names itself.
         if "$PREFIX/kubectl-aksnet" "$cmd" --help 2>/dev/null | grep -q "USAGE: kubectl aksnet $cmd"; then
             ln -sf kubectl-aksnet "$PREFIX/kubectl-aksnet-$cmd"
-            log "linked $PREFIX/kubectl-aksnet-$cmd"
+            # kubectl completes `aksnet sniff …` as the plugin kubectl-aksnet-sniff: its completion helper too.
+            ln -sf kubectl_complete-aksnet "$PREFIX/kubectl_complete-aksnet-$cmd"
+            log "linked $PREFIX/kubectl-aksnet-$cmd and kubectl_complete-aksnet-$cmd"
         fi
     done
+}
+
+# What install_binaries put in $PREFIX, and nothing else: the links only if they point at kubectl-aksnet.
+uninstall() {
+    local cmd removed=0
+    for cmd in sniff jump inspect; do
+        if [ -L "$PREFIX/kubectl-aksnet-$cmd" ] && [ "$(readlink "$PREFIX/kubectl-aksnet-$cmd")" = kubectl-aksnet ]; then
+            rm -f "$PREFIX/kubectl-aksnet-$cmd" && removed=$((removed + 1))
+        fi
+        if [ -L "$PREFIX/kubectl_complete-aksnet-$cmd" ] && [ "$(readlink "$PREFIX/kubectl_complete-aksnet-$cmd")" = kubectl_complete-aksnet ]; then
+            rm -f "$PREFIX/kubectl_complete-aksnet-$cmd" && removed=$((removed + 1))
+        fi
+    done
+    local f
+    for f in kubectl-aksnet kubectl-aksnet-lab kubectl_complete-aksnet; do
+        [ -e "$PREFIX/$f" ] && rm -f "$PREFIX/$f" && removed=$((removed + 1))
+    done
+    log "removed $removed files from $PREFIX (a running lab: kubectl-aksnet-lab down --dir DIR first; nothing else is touched)"
 }
 
 LAB_DIR=${AKSNET_LAB_DIR:-/tmp/aksnet-lab}
@@ -129,6 +154,12 @@ run_tests() {
     wait "$runner" || rc=$?
     log "kubernetes-validate --strict on the $(ls "$accepted" 2>/dev/null | wc -l) Pods the lab accepted"
     AKSNET_VALIDATE_ACCEPTED="$accepted" timeout 600 swift test --skip-build --filter AcceptedPodsValidationTests || rc=$?
+    # The release: static build (reused when ./install.sh built it), tarball, krew manifest (a
+    # copy under dist/, the committed plugins/aksnet.yaml stays), then checked without a Swift runtime.
+    log "release: build, package and check (plugins/release.sh, plugins/check-release.sh)"
+    local release_started=$SECONDS
+    { AKSNET_KREW_MANIFEST="$ROOT/dist/aksnet.yaml" "$ROOT/plugins/release.sh" && "$ROOT/plugins/check-release.sh" "$ROOT/dist/aksnet.yaml"; } || rc=$?
+    log "release checked in $((SECONDS - release_started)) s"
     log "tests finished in $((SECONDS - started)) s (exit $rc)"
     return "$rc"
 }
@@ -144,8 +175,15 @@ case "$MODE" in
         install_deps
         run_tests
         ;;
+    release)
+        install_deps
+        "$ROOT/plugins/release.sh"
+        ;;
+    uninstall)
+        uninstall
+        ;;
     *)
-        echo "usage: $0 [test]" >&2
+        echo "usage: $0 [install|test|release|uninstall]" >&2
         exit 2
         ;;
 esac

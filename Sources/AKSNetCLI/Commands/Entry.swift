@@ -22,6 +22,11 @@ public enum Entry {
         sigemptyset(&wanted)
         for signo in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH] { sigaddset(&wanted, signo) }
         pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
+        // kubectl's plugin completion (kubectl_complete-aksnet): cobra's `__complete WORD… PARTIAL`.
+        if let words = completionWords(argv) {
+            StandardStreams.writeOutput(CompletionRun.answer(words).text)
+            return 0
+        }
         let finished: Finished
         switch parse(argv) {
         case .finished(let early):
@@ -49,6 +54,14 @@ public enum Entry {
     enum Parsed {
         case run(any ParsableCommand)
         case finished(Finished)
+    }
+
+    /// The words after `__complete` (with the command a `kubectl-aksnet-CMD` link stands for first), or nil.
+    static func completionWords(_ argv: [String]) -> [String]? {
+        let invokedAs = argv.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
+        guard argv.count > 1, argv[1] == "__complete" else { return nil }
+        let words = Array(argv.dropFirst(2))
+        return invokedAs.hasPrefix("kubectl-aksnet-") ? [String(invokedAs.dropFirst("kubectl-aksnet-".count))] + words : words
     }
 
     static func parse(_ argv: [String]) -> Parsed {

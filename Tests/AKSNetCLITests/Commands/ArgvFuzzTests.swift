@@ -33,6 +33,8 @@ struct ArgvFuzzTests {
               valid: ["main", "5s"], suffix: ["--", "sh"]),
         .init(prefix: ["kubectl-aksnet", "port-forward", "web-0"], options: kubeOptions, switches: [],
               valid: ["8080:80", ":80", "80"], suffix: ["--", "8080:80"]),
+        .init(prefix: ["kubectl-aksnet", "manifests"], options: ["--write"], switches: [], valid: ["manifests", "/tmp/m"]),
+        .init(prefix: ["kubectl-aksnet", "completion"], options: [], switches: [], valid: ["bash", "zsh", "fish"]),
     ]
 
     @Test func argvFuzzNeverTraps() {

@@ -38,6 +38,10 @@ import TestSupport
         cases.append(FlagCase(name: "sniff --max-size", argv: { sniff + ["--max-size=\($0)"] }, accepts: []))
         cases.append(FlagCase(name: "sniff --snaplen", argv: { sniff + ["--snaplen=\($0)"] }, accepts: ["-0", "+5"]))
         cases.append(FlagCase(name: "cleanup --older-than", argv: { ["kubectl-aksnet", "cleanup", "--older-than=\($0)"] }, accepts: []))
+        // Any path but an empty one is a directory name to write under.
+        cases.append(FlagCase(name: "manifests --write", argv: { ["kubectl-aksnet", "manifests", "--write=\($0)"] },
+                              accepts: Set(HostileValues.all).subtracting([""])))
+        cases.append(FlagCase(name: "completion SHELL", argv: { ["kubectl-aksnet", "completion", "--", $0] }, accepts: []))
         // After -- so that a value like -1 is the positional, not an option.
         cases.append(FlagCase(name: "port-forward [LOCAL:]REMOTE", argv: { ["kubectl-aksnet", "port-forward", "web-0", "--", $0] },
                               accepts: ["+5"]))

@@ -1,5 +1,6 @@
-/// The lab's RBAC: `system:masters` may do everything; anyone else may read
-/// (get, list, watch) and nothing more.
+/// The lab's authorizer: `system:masters` may do everything (as a real cluster's superuser
+/// group); anyone else gets what RBAC objects in the store grant (RBACRules), and nothing by
+/// default. The lab's `viewer` reads through a ClusterRoleBinding made at start (LabDefaultRoles).
 public enum Authorizer {
     public struct Attributes: Sendable {
         public var verb: String
@@ -20,13 +21,9 @@ public enum Authorizer {
         }
     }
 
-    static let readVerbs: Set<String> = ["get", "list", "watch"]
-
-    public static func allows(_ user: LabUser, _ attributes: Attributes) -> Bool {
+    public static func allows(_ user: LabUser, _ attributes: Attributes, store: LabStore) -> Bool {
         if user.isAdmin { return true }
-        // Reading is fine, but not reaching into pods (exec/attach/portforward are `get` over WebSocket).
-        if ["exec", "attach", "portforward"].contains(attributes.subresource) { return false }
-        return readVerbs.contains(attributes.verb)
+        return RBACRules.allows(user, attributes, store: store)
     }
 
     /// `pods is forbidden: User "viewer" cannot create resource "pods" in API group "" in the namespace "default"`.

@@ -4,6 +4,7 @@ import KubeModel
 enum Discovery {
     static let groups: [(name: String, version: String)] = [
         ("apps", "v1"), ("authorization.k8s.io", "v1"), ("discovery.k8s.io", "v1"), ("networking.k8s.io", "v1"),
+        ("rbac.authorization.k8s.io", "v1"),
     ]
 
     static func version() -> JSONValue {

@@ -45,6 +45,7 @@ public final class LabAPIServer: Sendable {
     public static func start(directory: String, port: Int = 0, store: LabStore = LabStore(), threads: Int = 2,
                              sandboxes: (any PodSandboxLookup)? = nil, kubelets given: KubeletEndpoints? = nil) async throws -> LabAPIServer {
         let registry = SandboxRegistry(sandboxes)
+        LabDefaultRoles.seed(store)
         let pki = directory + "/pki"
         let chain = try NIOSSLCertificate.fromPEMFile(pki + "/server.crt")
         let key = try NIOSSLPrivateKey(file: pki + "/server.key", format: .pem)

@@ -30,7 +30,7 @@ struct ResourceHandler {
         let attributes = Authorizer.Attributes(verb: verb, group: resource.group, resource: resource.plural,
                                                subresource: target.subresource ?? "", namespace: namespace ?? "",
                                                name: target.name ?? "")
-        guard Authorizer.allows(request.user, attributes) else { throw Authorizer.forbidden(request.user, attributes) }
+        guard Authorizer.allows(request.user, attributes, store: store) else { throw Authorizer.forbidden(request.user, attributes) }
         if let sub = target.subresource, resource == .pods, ["exec", "attach", "portforward"].contains(sub) {
             return try StreamRoute.plan(store: store, request: request, namespace: namespace ?? "", name: target.name ?? "",
                                         subresource: sub, sandboxes: sandboxes)

@@ -27,7 +27,7 @@ struct Router {
         case "/healthz", "/livez", "/readyz": return .text(.ok, "ok")
         case "/openapi/v3": return .json(.ok, OpenAPI.root())
         case "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews":
-            return try AccessReview.selfSubject(request)
+            return try AccessReview.selfSubject(request, store: store)
         default: break
         }
         if path.hasPrefix("/openapi/v3/"), let document = OpenAPI.document(path: path) { return .json(.ok, document) }
@@ -49,7 +49,7 @@ struct Router {
 
 /// `kubectl auth can-i`: POST selfsubjectaccessreviews answered with the lab's authorizer.
 enum AccessReview {
-    static func selfSubject(_ request: APIRequest) throws -> APIResponse {
+    static func selfSubject(_ request: APIRequest, store: LabStore) throws -> APIResponse {
         guard request.method == .POST else { throw APIError.methodNotAllowed() }
         var review = try ProtobufReview.decode(request.body) ?? request.jsonBody()
         let spec = review["spec"]?["resourceAttributes"] ?? .null
@@ -61,7 +61,7 @@ enum AccessReview {
                 verb: spec["verb"]?.stringValue ?? "", group: spec["group"]?.stringValue ?? "",
                 resource: spec["resource"]?.stringValue ?? "", subresource: spec["subresource"]?.stringValue ?? "",
                 namespace: spec["namespace"]?.stringValue ?? "", name: spec["name"]?.stringValue ?? "")
-            allowed = Authorizer.allows(request.user, attributes)
+            allowed = Authorizer.allows(request.user, attributes, store: store)
         }
         review.set("apiVersion", "authorization.k8s.io/v1")
         review.set("kind", "SelfSubjectAccessReview")

@@ -87,7 +87,7 @@ enum ProtobufKinds {
         "Service": ProtobufSchema([1: ("metadata", .message(objectMeta)), 2: ("spec", .message(serviceSpec))]),
         "Deployment": ProtobufSchema([1: ("metadata", .message(objectMeta)), 2: ("spec", .message(deploymentSpec))]),
         "Pod": ProtobufSchema([1: ("metadata", .message(objectMeta)), 2: ("spec", .message(podSpec))]),
-    ]
+    ].merging(rbacKinds) { first, _ in first }
 
     enum Outcome {
         case notProtobuf

@@ -84,7 +84,7 @@ public struct ResourceType: Sendable, Hashable {
     public static let all: [ResourceType] = [
         .configMaps, .endpoints, .events, .namespaces, .nodes, .pods, .secrets, .serviceAccounts, .services,
         .daemonSets, .deployments, .replicaSets, .endpointSlices, .networkPolicies,
-    ]
+    ] + rbac
 
     public static func find(group: String, version: String, plural: String) -> ResourceType? {
         all.first { $0.group == group && $0.version == version && $0.plural == plural }
