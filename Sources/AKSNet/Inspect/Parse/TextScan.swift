@@ -30,3 +30,14 @@ enum TextScan {
         Substring(line).split(whereSeparator: { $0 == " " || $0 == "\t" })
     }
 }
+
+/// A line of collected output with its 1-based number.
+public struct NumberedLine: Sendable, Equatable {
+    public var line: Int
+    public var text: String
+
+    public init(line: Int, text: String) {
+        self.line = line
+        self.text = text
+    }
+}
