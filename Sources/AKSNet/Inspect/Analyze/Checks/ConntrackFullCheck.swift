@@ -18,7 +18,7 @@ enum ConntrackFullCheck: InspectCheck {
             var severity: Finding.Severity?
             var what: [String] = []
             if let count = state.conntrackCount, let max = state.conntrackMax, max > 0 {
-                let share = Double(count) / Double(max)
+                let share = Swift.min(Double(count) / Double(max), 100)
                 if share >= warnShare {
                     severity = share >= errorShare ? .error : .warning
                     what.append("\(count)/\(max) entries (\(Int(share * 100))%)")
@@ -46,7 +46,7 @@ enum ConntrackFullCheck: InspectCheck {
                     id: id, severity: severity,
                     title: "Conntrack on \(state.node) is full or dropping new connections: \(what.joined(separator: "; "))",
                     nodes: [state.node], evidence: lines,
-                    fix: "Raise the table: sysctl -w net.netfilter.nf_conntrack_max=\((state.conntrackMax ?? 131072) * 2) (kube-proxy sets it from "
+                    fix: "Raise the table: sysctl -w net.netfilter.nf_conntrack_max=\(Swift.min(state.conntrackMax ?? 131072, Int.max / 2) * 2) (kube-proxy sets it from "
                         + "--conntrack-max-per-core; persist it via a custom node configuration / linuxOSConfig.sysctls netNetfilterNfConntrackMax), "
                         + "find who opens so many connections (conntrack -L | awk '{print $5}' | sort | uniq -c | sort -n), shorten "
                         + "net.netfilter.nf_conntrack_tcp_timeout_time_wait, or spread the load over more nodes."))

@@ -14,9 +14,11 @@ enum MissingRouteCheck: InspectCheck {
         // target node → failing probe lines (from each source), and sources that reached it.
         var failing: [String: [(source: String, line: EvidenceLine)]] = [:]
         var reachedBy: [String: Set<String>] = [:]
-        for state in context.collected {
+        // A source that cannot open connections itself (conntrack full) says nothing about its peers.
+        for state in context.collected where !explained.contains(state.node) {
             for probe in state.probes {
                 let target = targetNode(probe, context)
+                if !probe.ok, droppedByPolicy(probe.address, on: target, context) { continue }
                 if probe.ok {
                     reachedBy[target, default: []].insert(state.node)
                 } else {
@@ -54,6 +56,15 @@ enum MissingRouteCheck: InspectCheck {
                 fix: fix(target: facts, mode: context.cluster.networkMode)))
         }
         return findings
+    }
+
+    /// A DROP/REJECT rule on the target node for exactly this address (`-d ADDRESS/32`): the
+    /// probe failed because of policy (`policy-drop` reports it), not because of a route.
+    static func droppedByPolicy(_ address: String, on node: String, _ context: AnalysisContext) -> Bool {
+        guard let state = context.state(node) else { return false }
+        return state.allRules.contains { item in
+            (item.rule.target == "DROP" || item.rule.target == "REJECT") && (" " + item.rule.matches + " ").contains(" -d \(address)/32 ")
+        }
     }
 
     /// The node a probe targets: the peer named in it, or the node whose podCIDR holds its address.
