@@ -17,7 +17,8 @@ enum DataPathBuilder {
     }
 
     static func build(_ context: AnalysisContext) -> DataPath? {
-        let linux = context.nodes.filter { $0.os != "windows" }
+        // Collected nodes first: their interfaces and rules give the real names.
+        let linux = context.nodes.filter { $0.os != "windows" && $0.collected } + context.nodes.filter { $0.os != "windows" && !$0.collected }
         guard let first = linux.first else { return nil }
         let a = view(first, context)
         let b = linux.dropFirst().first.map { view($0, context) }

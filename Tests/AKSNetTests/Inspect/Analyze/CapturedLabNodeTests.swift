@@ -7,7 +7,7 @@ import Testing
 /// `ip -j addr`, …; Fixtures/lab-kubenet-node1). That lab had two breaks applied at the time
 /// (forwarding off, ip-masq-agent's MASQUERADE removed) and kube-dns without endpoints: the real
 /// text must give those findings, with the lines as the tools printed them.
-@Suite struct CapturedLabNodeTests {
+@Suite struct InspectCapturedLabNodeTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/lab-kubenet-node1")
     static let node = "aks-nodepool1-30524173-vmss000000"

@@ -4,7 +4,7 @@ import Testing
 
 /// The warning and info checks, each against a change that should trigger it and the healthy
 /// lab that should not.
-@Suite struct CheckTests {
+@Suite struct InspectCheckTests {
     static func analyze(_ lab: LabEvidence = LabEvidence(), edit: (inout ClusterEvidence) -> Void) -> InspectReport {
         var evidence = lab.evidence
         edit(&evidence)

@@ -5,7 +5,7 @@ import Testing
 /// Each lab `--break` scenario, on lab-shaped evidence: the finding id the lab's scenario names,
 /// severity error, the broken node named, its evidence line quoted, exit code 3. A healthy lab
 /// of every plugin has no error finding.
-@Suite struct LabScenarioTests {
+@Suite struct InspectLabScenarioTests {
     static let plugins: [LabEvidence.Plugin] = [.kubenet, .azure, .overlay]
 
     @Test(arguments: plugins) func aHealthyLabHasNoErrorFinding(plugin: LabEvidence.Plugin) {

@@ -3,7 +3,7 @@ import KubeModel
 import Testing
 
 /// Facts on lab-shaped evidence: mode, kube-proxy, policy engine, pools, DNS, ranges per plugin.
-@Suite struct ClusterFactsTests {
+@Suite struct InspectClusterFactsTests {
     @Test(arguments: [(LabEvidence.Plugin.kubenet, NetworkMode.kubenet), (.azure, .azureNodeSubnet), (.overlay, .azureOverlay)])
     func modeKubeProxyAndPolicyPerPlugin(plugin: LabEvidence.Plugin, mode: NetworkMode) {
         for (policy, engine) in [("none", PolicyEngine.none), ("azure", .azureNPM), ("calico", .calico)] {

@@ -4,7 +4,7 @@ import KubeModel
 import TestSupport
 import Testing
 
-@Suite struct RendererTests {
+@Suite struct InspectRendererTests {
     static let broken = InspectAnalyzer.analyze(LabEvidence(plugin: .kubenet, breaks: [.ipForwardOff(1), .noMasquerade(0)]).evidence)
 
     @Test func textPutsFindingsFirstWithEvidenceAndFix() throws {

@@ -60,7 +60,7 @@ struct LabEvidence {
         } else if plugin == .azure {
             labels = labels.adding("kubernetes.azure.com/podnetwork-type", "vnet")
         }
-        var spec: JSONValue = ["providerID": "azure:///subscriptions/0/resourceGroups/mc/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-vmss/virtualMachines/\(i)"]
+        var spec: JSONValue = ["providerID": .string("azure:///subscriptions/0/resourceGroups/mc/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-vmss/virtualMachines/\(i)")]
         if let cidr = podCIDR(i) {
             spec = spec.adding("podCIDR", .string(cidr))
             spec = spec.adding("podCIDRs", dual ? [.string(cidr), .string("fd12:3456:789a:0:\(i)::/80")] : [.string(cidr)])
