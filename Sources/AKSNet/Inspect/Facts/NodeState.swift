@@ -74,11 +74,14 @@ public struct NodeState: Sendable {
         EvidenceLine(node: node, source: source, line: number, text: text)
     }
 
-    /// Rules of both iptables families (IPv4 first), with the source they came from.
-    public var allRules: [(source: String, table: String, rule: IptablesRule)] {
-        var result: [(String, String, IptablesRule)] = []
+    /// Rules of both iptables families (IPv4 first) that `predicate` (table name, rule) accepts,
+    /// with the source they came from. Only matches are copied: a dump may hold 100,000 rules.
+    public func rules(where predicate: (String, IptablesRule) -> Bool) -> [(source: String, table: String, rule: IptablesRule)] {
+        var result: [(source: String, table: String, rule: IptablesRule)] = []
         for (source, dump) in [(CollectorCommands.iptablesSave, iptables), (CollectorCommands.ip6tablesSave, ip6tables)] {
-            for table in dump?.tables ?? [] { for rule in table.rules { result.append((source, table.name, rule)) } }
+            for table in dump?.tables ?? [] {
+                for rule in table.rules where predicate(table.name, rule) { result.append((source, table.name, rule)) }
+            }
         }
         return result
     }

@@ -52,7 +52,8 @@ enum ServiceEndpointsCheck: InspectCheck {
             let used = Set(nat.rules.filter { $0.chain == "KUBE-SERVICES" }.compactMap(\.target))
             let empty = nat.chains.filter { $0.name.hasPrefix("KUBE-SVC-") && used.contains($0.name) && !hasSEP.contains($0.name) }
             guard !empty.isEmpty else { continue }
-            let jumps = nat.rules.filter { $0.chain == "KUBE-SERVICES" && empty.map(\.name).contains($0.target ?? "") }
+            let emptyNames = Set(empty.map(\.name))
+            let jumps = nat.rules.filter { $0.chain == "KUBE-SERVICES" && emptyNames.contains($0.target ?? "") }
             findings.append(Finding(
                 id: chainID, severity: .warning,
                 title: "\(empty.count) service chain(s) on \(state.node) have no endpoint (KUBE-SEP) rules",
