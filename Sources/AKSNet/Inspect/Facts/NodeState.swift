@@ -69,6 +69,10 @@ public struct NodeState: Sendable {
 
     public func sysctl(_ key: String) -> LineValue<String>? { sysctls[key] }
 
+    /// The collector cut this run's output: checks that conclude from something *missing* in it
+    /// (no MASQUERADE rule, no KUBE-SEP rule) must not run on it.
+    public func truncated(_ id: String) -> Bool { evidence.run(id)?.truncated ?? false }
+
     /// The evidence line of a run's 1-based line.
     public func line(_ source: String, _ number: Int?, _ text: String) -> EvidenceLine {
         EvidenceLine(node: node, source: source, line: number, text: text)

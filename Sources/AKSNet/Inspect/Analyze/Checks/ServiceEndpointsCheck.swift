@@ -46,7 +46,7 @@ enum ServiceEndpointsCheck: InspectCheck {
         var groups: [[String]: (nodes: [String], lines: [EvidenceLine])] = [:]
         var order: [[String]] = []
         for state in context.collected {
-            guard let nat = state.iptables?.table("nat") else { continue }
+            guard !state.truncated(CollectorCommands.iptablesSave), let nat = state.iptables?.table("nat") else { continue }
             var hasSEP: Set<String> = []
             for rule in nat.rules where rule.chain.hasPrefix("KUBE-SVC-") && (rule.target?.hasPrefix("KUBE-SEP-") ?? false) {
                 hasSEP.insert(rule.chain)
