@@ -76,6 +76,7 @@ enum CollectionNoticesCheck: InspectCheck {
     static func optional(_ id: String, _ context: AnalysisContext) -> Bool {
         switch id {
         case CollectorCommands.ipvsadm: return context.cluster.kubeProxyMode != .ipvs
+        case CollectorCommands.kubeProxyMode: return context.cluster.dataplane == .cilium || context.cluster.kubeProxyMode == .none
         case CollectorCommands.localDNSCorefile: return !context.cluster.dns.localDNS
         case CollectorCommands.iptablesLegacySave, CollectorCommands.ip6tablesLegacySave, CollectorCommands.nftRuleset: return true
         case CollectorCommands.ip6tablesSave, CollectorCommands.ip6Route, CollectorCommands.ip6Rule: return context.cluster.ipFamilies == .ipv4
