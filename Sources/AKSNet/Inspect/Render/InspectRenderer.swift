@@ -3,6 +3,10 @@
 /// replace this body.
 public enum InspectRenderer {
     public static func render(_ report: InspectReport, format: InspectFormat, color: Bool) -> String {
-        report.evidence.json.serialized(indent: 2)
+        switch format {
+        case .html: return HTMLReportRenderer.render(report)
+        case .markdown: return MarkdownReportRenderer.render(report)
+        default: return report.evidence.json.serialized(indent: 2)
+        }
     }
 }
