@@ -26,4 +26,12 @@ public enum HTMLEscape {
         guard value.count > limit, limit > 1 else { return value }
         return String(value.prefix(limit - 1)) + "…"
     }
+
+    /// Cut in the middle, keeping both ends: node names differ at their end
+    /// (`aks-nodepool1-12345678-vmss000002` → `aks-nodepool1-1…-vmss000002`).
+    public static func clippedMiddle(_ value: String, to limit: Int) -> String {
+        guard value.count > limit, limit > 4 else { return value }
+        let tail = (limit - 1) / 2 + 2
+        return String(value.prefix(limit - 1 - tail)) + "…" + String(value.suffix(tail))
+    }
 }

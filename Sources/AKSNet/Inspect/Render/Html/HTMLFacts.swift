@@ -43,8 +43,9 @@ enum HTMLFacts {
         for flow in path.flows {
             out += "<details class=\"flow\" open><summary>\(e(flow.title))</summary><div class=\"body\"><ol class=\"flow\">"
             for hop in flow.hops {
-                let place = [hop.place.rawValue, hop.node, hop.device].compactMap { $0 }.joined(separator: " · ")
-                out += "<li><span class=\"place\">\(e(place))</span> \(e(hop.text))</li>"
+                let at = [hop.node, hop.device].compactMap { $0 }.joined(separator: " · ")
+                out += "<li><span class=\"place\">\(e(hop.place.rawValue))</span>\(e(hop.text))"
+                out += at.isEmpty ? "</li>" : " <span class=\"meta\">(\(e(at)))</span></li>"
             }
             out += "</ol></div></details>\n"
         }

@@ -13,8 +13,8 @@ enum HTMLFindings {
         let e = HTMLParts.e
         let severity = finding.severity.rawValue
         var out = "<article class=\"finding \(severity)\" id=\"finding-\(index + 1)\" data-finding=\"\(e(finding.id))\">\n"
-        out += "<h3><span class=\"pill \(severity) sev\">\(severity)</span><span>\(e(finding.title))</span>"
-        out += "<code class=\"id\">\(e(finding.id))</code></h3>\n"
+        out += "<h3><span class=\"pill \(severity) sev\">\(severity)</span><code class=\"id\">\(e(finding.id))</code>"
+        out += "<span>\(e(finding.title))</span></h3>\n"
         if !finding.nodes.isEmpty {
             out += "<div class=\"nodes\">\(finding.nodes.count == 1 ? "node" : "nodes"): "
             out += finding.nodes.map { "<code>\(e($0))</code>" }.joined(separator: ", ") + "</div>\n"

@@ -24,8 +24,10 @@ enum HTMLStyle {
     .finding { border: 1px solid var(--line); border-left: 6px solid var(--info); border-radius: 6px; padding: 12px 16px; margin: 12px 0; }
     .finding.error { border-left-color: var(--error); }
     .finding.warning { border-left-color: #d4a72c; }
-    .finding h3 { margin: 0 0 6px; display:flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
-    .finding .id { font-weight: 600; font-size: 13px; color: var(--muted); }
+    .finding h3 { margin: 0 0 6px; line-height: 1.45; }
+    .finding h3 .pill, .finding h3 .id { margin-right: 8px; vertical-align: 1px; }
+    .finding .id { font-weight: 600; font-size: 13px; color: #424a53; background: var(--panel); border: 1px solid var(--line);
+                   border-radius: 4px; padding: 1px 6px; }
     .finding .nodes { font-size: 13px; color: var(--muted); margin-bottom: 6px; }
     .sev { text-transform: uppercase; font-size: 11px; letter-spacing: .04em; }
     pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; margin: 6px 0;
@@ -50,7 +52,8 @@ enum HTMLStyle {
     .badge.warning { color: var(--warning); background: var(--warning-bg); }
     .badge.muted { color: var(--muted); background: var(--panel); }
     ol.flow li { margin: 2px 0; }
-    .place { display:inline-block; min-width: 64px; font-size: 12px; color: var(--muted); }
+    .place { display:inline-block; min-width: 76px; font-size: 11px; font-weight: 600; text-transform: uppercase;
+             letter-spacing: .04em; color: var(--muted); }
     .cut { color: var(--warning); font-size: 13px; }
     """
 }

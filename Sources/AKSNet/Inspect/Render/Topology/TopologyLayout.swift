@@ -50,7 +50,9 @@ public struct TopologyLayout: Sendable, Equatable {
 /// Sizes in SVG user units (CSS pixels at 100 %).
 public struct TopologyMetrics: Sendable, Equatable {
     public var columnWidth = 236
+    /// The tallest node box (6 lines); boxes are as tall as the node with most lines needs.
     public var nodeHeight = 126
+    public func nodeHeight(lines: Int) -> Int { min(nodeHeight, 30 + max(lines, 3) * 16) }
     public var gap = 14
     public var maxColumns = 5
     /// Minimum columns of content width, so the header boxes have room at 1 node.
@@ -72,6 +74,8 @@ public struct TopologyMetrics: Sendable, Equatable {
 public enum TopologyLayoutEngine {
     public static func layout(_ model: TopologyModel, metrics m: TopologyMetrics = TopologyMetrics()) -> TopologyLayout {
         let widest = model.pools.map(\.nodes.count).max() ?? 0
+        let lines = model.pools.flatMap(\.nodes).map { TopologyText.nodeLines($0).count }.max() ?? 0
+        let nodeHeight = m.nodeHeight(lines: min(lines, TopologyText.maxNodeLines))
         let columns = max(m.minColumns, min(m.maxColumns, widest))
         let innerWidth = columns * m.columnWidth + (columns - 1) * m.gap
         let subnetWidth = innerWidth + 2 * m.subnetPadding
@@ -107,12 +111,12 @@ public enum TopologyLayoutEngine {
                 let nodeTop = busY + m.linkHeight
                 for (column, node) in row.enumerated() {
                     let x = nodesX + column * (m.columnWidth + m.gap)
-                    placed.append(.init(node: node, rect: .init(x: x, y: nodeTop, width: m.columnWidth, height: m.nodeHeight)))
+                    placed.append(.init(node: node, rect: .init(x: x, y: nodeTop, width: m.columnWidth, height: nodeHeight)))
                     if node.collected || node.link.missing {
                         links.append(.init(node: node.name, x: x + 18, y1: busY, y2: nodeTop, label: node.link.label, missing: node.link.missing))
                     }
                 }
-                y = nodeTop + m.nodeHeight + m.gap
+                y = nodeTop + nodeHeight + m.gap
                 index += columns
             }
             y += m.subnetPadding - m.gap + 4

@@ -6,7 +6,9 @@ public enum TopologyModelBuilder {
         let forwardingOff = Set(report.findings.filter { $0.id == "ip-forward-off" }.flatMap(\.nodes))
         var findingIDs: [String: [String]] = [:]
         for finding in report.findings where finding.severity != .info {
-            for node in Set(finding.nodes) where !(findingIDs[node] ?? []).contains(finding.id) {
+            // A missing route is the target's problem; the peers that probed it are only witnesses.
+            let nodes = finding.id == "missing-route" ? Array(finding.nodes.prefix(1)) : finding.nodes
+            for node in Set(nodes) where !(findingIDs[node] ?? []).contains(finding.id) {
                 findingIDs[node, default: []].append(finding.id)
             }
         }

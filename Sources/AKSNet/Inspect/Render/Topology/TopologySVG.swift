@@ -9,7 +9,8 @@ public enum TopologySVG {
 
     public static func render(_ layout: TopologyLayout, metrics: TopologyMetrics = TopologyMetrics()) -> String {
         var out = "<svg class=\"topology\" role=\"img\" aria-label=\"Cluster network topology\" "
-        out += "viewBox=\"0 0 \(layout.width) \(layout.height)\" width=\"\(layout.width)\" height=\"\(layout.height)\">\n"
+        // Drawn up to 1.5× its size: a 3-node picture fills the page, a 100-node one fits it.
+        out += "viewBox=\"0 0 \(layout.width) \(layout.height)\" width=\"100%\" style=\"max-width:\(layout.width * 3 / 2)px\">\n"
         for box in layout.boxes { out += self.box(box) }
         for bus in layout.buses {
             out += "<line class=\"bus\" x1=\"\(bus.x1)\" y1=\"\(bus.y)\" x2=\"\(bus.x2)\" y2=\"\(bus.y)\" stroke=\"#5d84ad\" stroke-width=\"3\" stroke-linecap=\"round\"/>\n"
@@ -67,8 +68,8 @@ public enum TopologySVG {
             : node.findingIDs.isEmpty ? ("#ffffff", "#57606a", "1.5", "") : ("#ffffff", "#bf8700", "2", "")
         var out = "<g class=\"\(cls)\" data-node=\"\(HTMLEscape.text(node.name))\"><title>\(HTMLEscape.text(node.name))</title>"
         out += "<rect x=\"\(r.x)\" y=\"\(r.y)\" width=\"\(r.width)\" height=\"\(r.height)\" rx=\"6\" fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"\(width)\"\(dash)/>"
-        out += text(HTMLEscape.clipped(node.name, to: chars - 2), x: r.x + 8, y: r.y + 18, size: 12, fill: "#1f2328", weight: "600")
-        for (i, line) in TopologyText.nodeLines(node).prefix(6).enumerated() {
+        out += text(HTMLEscape.clippedMiddle(node.name, to: chars * 67 / 78), x: r.x + 8, y: r.y + 18, size: 12, fill: "#1f2328", weight: "600")
+        for (i, line) in TopologyText.nodeLines(node).prefix(TopologyText.maxNodeLines).enumerated() {
             out += text(HTMLEscape.clipped(line.text, to: chars), x: r.x + 8, y: r.y + 36 + i * 16, size: 11,
                         fill: line.alert ? "#cf222e" : "#424a53", weight: line.alert ? "600" : nil, mono: true)
         }

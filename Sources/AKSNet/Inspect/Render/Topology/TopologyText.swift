@@ -48,6 +48,9 @@ enum TopologyText {
         return parts.joined(separator: " · ")
     }
 
+    /// Lines a node box holds under its name.
+    static let maxNodeLines = 6
+
     /// How many pod IPs a node box lists before it says "N pods".
     static let podIPsShown = 3
 

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import AKSNet
+
+/// The HTML report opened in a real browser (Debian's `chromium`, headless): what it draws, what
+/// it logs and what it asks the network for. `AKSNET_REPORT_SCREENSHOT=PATH` keeps the screenshot
+/// (docs/inspect-report.png is made that way).
+@Suite(.enabled(if: HeadlessChromium.available, "needs Debian's chromium (install.sh installs it)"), .serialized)
+struct HTMLInChromiumTests {
+    static let python = FileManager.default.currentDirectoryPath + "/.venv/bin/python"
+
+    @Test func theReportLoadsWithNoConsoleErrorAndNoRequestAndDrawsEveryNode() throws {
+        let chromium = try HeadlessChromium()
+        defer { chromium.remove() }
+        let page = try chromium.write("report.html", HTMLReportRenderer.render(ReportFixture.report()))
+        let run = try chromium.run(page, label: "dom", extra: ["--dump-dom"])
+        #expect(run.result.status == 0, "\(run.result.status) \(run.result.stderr.suffix(2000))")
+        #expect(run.consoleLines.isEmpty, "\(run.consoleLines)")
+        #expect(run.pageRequests.isEmpty, "\(run.pageRequests)")
+        // The DOM the browser built (not our text): one node shape per node, the marked route.
+        let dom = run.result.stdout
+        let nodes = MarkupScan.withClass(MarkupScan.tags(dom, named: "g"), "node")
+        #expect(nodes.count == 3)
+        #expect(nodes.filter { $0.classes.contains("broken") }.compactMap { $0.attributes["data-node"] } == [ReportFixture.name(1)])
+        let missing = MarkupScan.tags(dom, named: "line").filter { $0.classes == ["missing-route"] }
+        #expect(missing.compactMap { $0.attributes["data-node"] } == [ReportFixture.name(2)])
+        #expect(MarkupScan.tags(dom, named: "svg").count == 1)
+        #expect(MarkupScan.withClass(MarkupScan.tags(dom, named: "details"), "node-state").count == 3)
+    }
+
+    @Test func aScreenshotShowsTheRedMarks() throws {
+        let chromium = try HeadlessChromium()
+        defer { chromium.remove() }
+        let page = try chromium.write("report.html", HTMLReportRenderer.render(ReportFixture.report()))
+        let png = chromium.directory + "/report.png"
+        let run = try chromium.run(page, label: "shot", extra: ["--screenshot=\(png)", "--window-size=1400,2000", "--hide-scrollbars"])
+        #expect(run.result.status == 0 && FileManager.default.fileExists(atPath: png), "\(run.result.stderr.suffix(2000))")
+        #expect(run.consoleLines.isEmpty && run.pageRequests.isEmpty, "\(run.consoleLines) \(run.pageRequests)")
+        if let keep = ProcessInfo.processInfo.environment["AKSNET_REPORT_SCREENSHOT"] {
+            _ = try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(atPath: png, toPath: keep)
+        }
+        guard FileManager.default.isExecutableFile(atPath: Self.python) else { return }
+        // The red of errors (#cf222e: severity pills, the missing route, the broken node's outline).
+        let checked = try #require(try PNGCheck.inspect(png, colours: ["cf222e", "ffffff"], python: Self.python))
+        #expect(checked.width == 1400 && checked.height == 2000)
+        #expect(checked.counts[0] > 500, "red pixels: \(checked.counts[0])")
+        #expect(checked.counts[1] > 1400 * 2000 / 4, "the page is mostly white: \(checked.counts[1])")
+    }
+
+    /// The two checks above could fail: a page that fetches is seen in the NetLog, and a page that
+    /// breaks its own CSP logs a console line (and fetches nothing).
+    @Test func theChecksSeeARequestAndAConsoleError() throws {
+        let chromium = try HeadlessChromium()
+        defer { chromium.remove() }
+        let fetching = try chromium.write("fetching.html", "<!DOCTYPE html><html><body><img src=\"http://example.invalid/a.png\"></body></html>")
+        let open = try chromium.run(fetching, label: "fetching", extra: ["--dump-dom"])
+        #expect(open.pageRequests == ["http://example.invalid/a.png"])
+        let csp = "<meta http-equiv=\"Content-Security-Policy\" content=\"\(HTMLReportRenderer.contentSecurityPolicy)\">"
+        let guarded = try chromium.write("guarded.html", "<!DOCTYPE html><html><head>\(csp)</head><body><img src=\"http://example.invalid/b.png\"></body></html>")
+        let blocked = try chromium.run(guarded, label: "guarded", extra: ["--dump-dom"])
+        #expect(blocked.pageRequests.isEmpty)
+        #expect(blocked.consoleLines.count == 1 && blocked.consoleLines.first?.contains("Content Security Policy") == true, "\(blocked.consoleLines)")
+    }
+}
