@@ -91,6 +91,14 @@ enum ClusterFactsBuilder {
                 }
             }
         }
+        // AKS runs kube-proxy with flags: `--cluster-cidr=10.244.0.0/16`.
+        for daemonSet in api.daemonSets where APIObjects.name(daemonSet) == "kube-proxy" {
+            let containers = daemonSet["spec"]?["template"]?["spec"]?["containers"]?.arrayValue ?? []
+            for argument in containers.flatMap({ APIObjects.strings($0["command"]) + APIObjects.strings($0["args"]) })
+            where argument.hasPrefix("--cluster-cidr=") {
+                return argument.dropFirst("--cluster-cidr=".count).split(separator: ",").map { TextScan.trimmed($0) }
+            }
+        }
         let v4 = nodes.flatMap(\.podCIDRs).compactMap(IPv4Range.init)
         guard let first = v4.first else { return [] }
         if let aksDefault = IPv4Range("10.244.0.0/16"), v4.allSatisfy(aksDefault.covers) { return [aksDefault.description] }
