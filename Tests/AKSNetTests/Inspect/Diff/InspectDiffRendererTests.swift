@@ -37,10 +37,10 @@ import TestSupport
         #expect(!html.contains("http://") && !html.contains("src="))
     }
 
-    @Test(.enabled(if: MarkdownReportRendererTests.markdownIt, "needs markdown-it-py in .venv"))
+    @Test(.enabled(if: InspectMarkdownReportTests.markdownIt, "needs markdown-it-py in .venv"))
     func markdownRendersTablesAndDiffBlocks() throws {
         let md = InspectDiffRenderer.render(Self.sample(), format: .markdown)
-        let (tables, html) = try MarkdownReportRendererTests.render(md)
+        let (tables, html) = try InspectMarkdownReportTests.render(md)
         #expect(tables.count == 2)
         let findings = try #require(tables.first)
         #expect(findings.first == ["Change", "Severity", "Id", "Nodes", "Title"])

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import AKSNet
 
-@Suite struct HTMLReportRendererTests {
+@Suite struct InspectHTMLReportTests {
     static let threeNodes = HTMLReportRenderer.render(ReportFixture.report())
 
     @Test func threeNodeKubenetTopologyMarksTheMissingRouteAndTheNodeThatDoesNotForward() throws {

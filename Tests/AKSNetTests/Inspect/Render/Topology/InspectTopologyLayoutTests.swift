@@ -1,7 +1,7 @@
 import Testing
 @testable import AKSNet
 
-@Suite struct TopologyLayoutTests {
+@Suite struct InspectTopologyLayoutTests {
     static func layout(_ nodes: Int) -> TopologyLayout {
         TopologyLayoutEngine.layout(TopologyModelBuilder.model(ReportFixture.report(.init(nodes: nodes, missingRouteTo: nodes - 1, forwardingOff: 0))))
     }

@@ -6,7 +6,7 @@ import Testing
 /// it logs and what it asks the network for. `AKSNET_REPORT_SCREENSHOT=PATH` keeps the screenshot
 /// (docs/inspect-report.png is made that way).
 @Suite(.enabled(if: HeadlessChromium.available, "needs Debian's chromium (install.sh installs it)"), .serialized)
-struct HTMLInChromiumTests {
+struct InspectHTMLChromiumTests {
     static let python = FileManager.default.currentDirectoryPath + "/.venv/bin/python"
 
     @Test func theReportLoadsWithNoConsoleErrorAndNoRequestAndDrawsEveryNode() throws {

@@ -4,7 +4,7 @@ import KubeModel
 import TestSupport
 @testable import AKSNet
 
-@Suite struct MarkdownReportRendererTests {
+@Suite struct InspectMarkdownReportTests {
     static let python = FileManager.default.currentDirectoryPath + "/.venv/bin/python"
     static var markdownIt: Bool {
         guard FileManager.default.isExecutableFile(atPath: python) else { return false }
@@ -66,7 +66,7 @@ import TestSupport
         #expect(MarkdownText.fenced(["```inner```"]) == "````text\n```inner```\n````\n")
     }
 
-    @Test(.enabled(if: MarkdownReportRendererTests.markdownIt, "needs markdown-it-py in .venv (install.sh installs it)"))
+    @Test(.enabled(if: InspectMarkdownReportTests.markdownIt, "needs markdown-it-py in .venv (install.sh installs it)"))
     func everyTableRendersAsATableWithItsCellsIntact() throws {
         let hostile = "pool|with|pipes <script>alert(1)</script> `tick` \\|"
         let md = MarkdownReportRenderer.render(ReportFixture.report(.init(hostile: hostile)))
@@ -92,7 +92,7 @@ import TestSupport
                               + HTMLEscape.text(hostile).replacingOccurrences(of: "&#39;", with: "'") + "\n</code></pre>"))
     }
 
-    @Test(.enabled(if: MarkdownReportRendererTests.markdownIt, "needs markdown-it-py in .venv"))
+    @Test(.enabled(if: InspectMarkdownReportTests.markdownIt, "needs markdown-it-py in .venv"))
     func theCheckSeesABrokenTable() throws {
         // Unescaped pipes split a cell: the parser-based check above would catch it.
         let (tables, _) = try Self.render("| a | b |\n| --- | --- |\n| x|y | z |\n")

@@ -1,0 +1,58 @@
+import Testing
+@testable import AKSNet
+
+/// The HTML, Markdown and diff of reports the analyzer made (from lab-shaped evidence,
+/// Support/LabEvidence), not of hand-written findings: the topology marks what the real
+/// `missing-route` and `ip-forward-off` checks name.
+@Suite struct InspectHTMLFromAnalysisTests {
+    static let lab = LabEvidence(plugin: .kubenet, nodes: 3, breaks: [.missingRoute(2), .ipForwardOff(1)])
+    static let report = InspectAnalyzer.analyze(lab.evidence)
+
+    @Test func theAnalyzersFindingsAreDrawn() throws {
+        #expect(Self.report.findings("missing-route").first?.nodes.first == Self.lab.name(2))
+        let html = HTMLReportRenderer.render(Self.report)
+        let nodes = MarkupScan.withClass(MarkupScan.tags(html, named: "g"), "node")
+        #expect(nodes.count == 3)
+        #expect(nodes.filter { $0.classes.contains("broken") }.compactMap { $0.attributes["data-node"] } == [Self.lab.name(1)])
+        let missing = MarkupScan.tags(html, named: "line").filter { $0.classes == ["missing-route"] }
+        #expect(missing.compactMap { $0.attributes["data-node"] } == [Self.lab.name(2)])
+        #expect(html.contains("✗ 10.244.2.0/24 → 10.224.0.6"))
+        #expect(html.contains("cbr0 10.244.0.1/24"))
+        let articles = MarkupScan.tags(html, named: "article")
+        #expect(articles.count == Self.report.findings.count)
+    }
+
+    @Test func aHealthyLabDrawsNoRedAndHasNoErrorPill() {
+        let html = HTMLReportRenderer.render(InspectAnalyzer.analyze(LabEvidence(plugin: .kubenet).evidence))
+        #expect(!html.contains("class=\"missing-route\""))
+        #expect(!html.contains("class=\"node broken\""))
+        #expect(!html.contains("<span class=\"pill error\">"))
+        #expect(MarkupScan.tags(html, named: "line").filter { $0.classes == ["route"] }.count == 3)
+    }
+
+    @Test func azureCNIAndOverlayLabsDrawTheirNodes() {
+        for plugin in [LabEvidence.Plugin.azure, .overlay] {
+            let report = InspectAnalyzer.analyze(LabEvidence(plugin: plugin, breaks: [.missingRoute(0)]).evidence)
+            let svg = TopologySVG.render(TopologyModelBuilder.model(report))
+            #expect(MarkupScan.withClass(MarkupScan.tags(svg, named: "g"), "node").count == 3, "\(plugin)")
+            #expect(!svg.contains("Route table (UDR)"), "\(plugin)")
+            let missing = MarkupScan.tags(svg, named: "line").filter { $0.classes == ["missing-route"] }.compactMap { $0.attributes["data-node"] }
+            #expect(missing == (report.findings("missing-route").isEmpty ? [] : [LabEvidence().name(0)]), "\(plugin)")
+        }
+    }
+
+    @Test func theDiffOfBundlesBeforeAndAfterAFaultNamesTheRouteAndTheFinding() {
+        let before = LabEvidence(plugin: .kubenet).evidence
+        let after = LabEvidence(plugin: .kubenet, breaks: [.missingRoute(2)]).evidence
+        let diff = InspectDiff.diff(old: before, new: after)
+        #expect(diff.findingsAppeared.map(\.id) == ["missing-route"])
+        #expect(diff.routeTable.removed == ["10.244.2.0/24 → 10.224.0.6"])
+        let text = InspectDiffRenderer.render(diff, format: .text)
+        #expect(text.contains("10.244.2.0/24 → 10.224.0.6  (pods unreachable: route missing)"))
+        // The same healthy lab twice, taken at another time: no change.
+        var later = before
+        later.collectedAt = "2026-12-05T19:00:00Z"
+        for n in later.nodes.indices { for r in later.nodes[n].runs.indices { later.nodes[n].runs[r].durationMs += 17 } }
+        #expect(InspectDiff.diff(old: before, new: later).isEmpty)
+    }
+}
