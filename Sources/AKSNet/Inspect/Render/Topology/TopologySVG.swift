@@ -16,7 +16,7 @@ public enum TopologySVG {
             out += "<line class=\"bus\" x1=\"\(bus.x1)\" y1=\"\(bus.y)\" x2=\"\(bus.x2)\" y2=\"\(bus.y)\" stroke=\"#5d84ad\" stroke-width=\"3\" stroke-linecap=\"round\"/>\n"
             out += text(bus.label, x: bus.x2 - 4, y: bus.y - 5, size: 10, fill: "#5d84ad", anchor: "end")
         }
-        for link in layout.links { out += self.link(link, chars: metrics.nodeLineChars - 3) }
+        for link in layout.links { out += self.link(link, chars: metrics.nodeLineChars - 1) }
         for placed in layout.nodes { out += node(placed, chars: metrics.nodeLineChars) }
         out += legend(y: layout.legendY, x: metrics.margin)
         out += "</svg>\n"

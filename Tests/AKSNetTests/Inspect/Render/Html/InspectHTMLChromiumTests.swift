@@ -28,10 +28,12 @@ struct InspectHTMLChromiumTests {
         #expect(MarkupScan.withClass(MarkupScan.tags(dom, named: "details"), "node-state").count == 3)
     }
 
+    /// The report the analyzer makes of a 3-node kubenet lab with `missing-route` on node 2 and
+    /// `ip-forward-off` on node 1 (the README's sample).
     @Test func aScreenshotShowsTheRedMarks() throws {
         let chromium = try HeadlessChromium()
         defer { chromium.remove() }
-        let page = try chromium.write("report.html", HTMLReportRenderer.render(ReportFixture.report()))
+        let page = try chromium.write("report.html", HTMLReportRenderer.render(InspectHTMLFromAnalysisTests.report))
         let png = chromium.directory + "/report.png"
         let run = try chromium.run(page, label: "shot", extra: ["--screenshot=\(png)", "--window-size=1400,2000", "--hide-scrollbars"])
         #expect(run.result.status == 0 && FileManager.default.fileExists(atPath: png), "\(run.result.stderr.suffix(2000))")
@@ -39,6 +41,9 @@ struct InspectHTMLChromiumTests {
         if let keep = ProcessInfo.processInfo.environment["AKSNET_REPORT_SCREENSHOT"] {
             _ = try? FileManager.default.removeItem(atPath: keep)
             try FileManager.default.copyItem(atPath: png, toPath: keep)
+            // The same report as text, for the README's sample beside the picture.
+            try InspectRenderer.render(InspectHTMLFromAnalysisTests.report, format: .text, color: false)
+                .write(toFile: keep + ".txt", atomically: true, encoding: .utf8)
         }
         guard FileManager.default.isExecutableFile(atPath: Self.python) else { return }
         // The red of errors (#cf222e: severity pills, the missing route, the broken node's outline).
@@ -46,6 +51,29 @@ struct InspectHTMLChromiumTests {
         #expect(checked.width == 1400 && checked.height == 2000)
         #expect(checked.counts[0] > 500, "red pixels: \(checked.counts[0])")
         #expect(checked.counts[1] > 1400 * 2000 / 4, "the page is mostly white: \(checked.counts[1])")
+    }
+
+    /// 100 nodes in two pools: every node drawn, one missing route, one broken node, in the DOM
+    /// the browser built. `AKSNET_REPORT_SCREENSHOT_100=PATH` keeps a screenshot of the picture.
+    @Test func aHundredNodeReportDrawsEveryNode() throws {
+        let chromium = try HeadlessChromium()
+        defer { chromium.remove() }
+        let report = ReportFixture.report(.init(nodes: 100, missingRouteTo: 42, forwardingOff: 77))
+        let page = try chromium.write("report100.html", HTMLReportRenderer.render(report))
+        let run = try chromium.run(page, label: "dom100", extra: ["--dump-dom"])
+        #expect(run.consoleLines.isEmpty && run.pageRequests.isEmpty, "\(run.consoleLines) \(run.pageRequests)")
+        let nodes = MarkupScan.withClass(MarkupScan.tags(run.result.stdout, named: "g"), "node")
+        #expect(nodes.count == 100)
+        #expect(nodes.filter { $0.classes.contains("broken") }.compactMap { $0.attributes["data-node"] } == [ReportFixture.name(77)])
+        #expect(MarkupScan.tags(run.result.stdout, named: "line").filter { $0.classes == ["missing-route"] }
+                    .compactMap { $0.attributes["data-node"] } == [ReportFixture.name(42)])
+        if let keep = ProcessInfo.processInfo.environment["AKSNET_REPORT_SCREENSHOT_100"] {
+            // Only the picture: the SVG alone, as the browser draws it.
+            let svg = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body style=\"margin:0\">"
+                + TopologySVG.render(TopologyModelBuilder.model(report)) + "</body></html>"
+            let picture = try chromium.write("topology100.html", svg)
+            _ = try chromium.run(picture, label: "shot100", extra: ["--screenshot=\(keep)", "--window-size=1400,3600", "--hide-scrollbars"])
+        }
     }
 
     /// The two checks above could fail: a page that fetches is seen in the NetLog, and a page that
