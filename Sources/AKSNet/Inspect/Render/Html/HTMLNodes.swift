@@ -22,10 +22,11 @@ enum HTMLNodes {
         }
         if !facts.collected { summary += "<span class=\"badge muted\">not collected</span>" }
         var out = "<details class=\"node-state\" data-node=\"\(e(facts.name))\"><summary>\(summary)</summary><div class=\"body\">\n"
-        out += HTMLParts.table(nil, factRows(facts), className: "facts")
+        out += "<div class=\"grid\"><div>" + HTMLParts.table(nil, factRows(facts), className: "facts") + "</div>\n"
         if !mine.isEmpty {
             out += "<p>Findings: " + mine.map { "<code>\(e($0.id))</code> (\(e($0.severity.rawValue)))" }.joined(separator: ", ") + "</p>\n"
         }
+        out += "<div>"
         if !facts.interfaces.isEmpty {
             out += "<h3>Interfaces</h3>\n"
             let shown = facts.interfaces.prefix(60)
@@ -44,10 +45,15 @@ enum HTMLNodes {
         if let run = evidence?.run(CollectorCommands.sysctls) {
             let sysctls = SysctlParser.parse(run.output)
             if !sysctls.isEmpty {
+                // Rows a finding quotes (`ip_forward = 0`) are drawn red.
+                let quoted = Set(mine.flatMap(\.evidence).filter { $0.node == facts.name && $0.source == CollectorCommands.sysctls }.compactMap(\.line))
+                let keys = sysctls.keys.sorted()
                 out += "<h3>Sysctls</h3>\n"
-                out += HTMLParts.table(["Key", "Value"], sysctls.keys.sorted().map { [$0, sysctls[$0]?.value ?? ""] })
+                out += HTMLParts.table(["Key", "Value"], keys.map { [$0, sysctls[$0]?.value ?? ""] },
+                                       alertRows: Set(keys.indices.filter { sysctls[keys[$0]].map { quoted.contains($0.line) } ?? false }))
             }
         }
+        out += "</div></div>\n"
         if let evidence {
             if let reason = evidence.reason { out += "<p class=\"cut\">\(e(reason))</p>\n" }
             if let hint = evidence.hint { out += "<p>Run instead: <code>\(e(hint))</code></p>\n" }

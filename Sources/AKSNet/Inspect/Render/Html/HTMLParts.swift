@@ -3,12 +3,13 @@ enum HTMLParts {
     static func e(_ value: String) -> String { HTMLEscape.text(value) }
 
     /// A table of rows; `header` nil for a key/value table (first column as `<th>`).
-    static func table(_ header: [String]?, _ rows: [[String]], className: String? = nil) -> String {
+    /// `alertRows`: indexes of rows a finding quotes (drawn red).
+    static func table(_ header: [String]?, _ rows: [[String]], className: String? = nil, alertRows: Set<Int> = []) -> String {
         var out = "<table" + (className.map { " class=\"\($0)\"" } ?? "") + ">"
         if let header { out += "<thead><tr>" + header.map { "<th>\(e($0))</th>" }.joined() + "</tr></thead>" }
         out += "<tbody>"
-        for row in rows {
-            out += "<tr>"
+        for (index, row) in rows.enumerated() {
+            out += alertRows.contains(index) ? "<tr class=\"alert\">" : "<tr>"
             for (i, cell) in row.enumerated() {
                 out += header == nil && i == 0 ? "<th>\(e(cell))</th>" : "<td>\(e(cell))</td>"
             }

@@ -54,6 +54,8 @@ enum HTMLStyle {
     ol.flow li { margin: 2px 0; }
     .place { display:inline-block; min-width: 76px; font-size: 11px; font-weight: 600; text-transform: uppercase;
              letter-spacing: .04em; color: var(--muted); }
+    .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 0 28px; align-items: start; }
+    tr.alert td { color: var(--error); font-weight: 600; background: var(--error-bg); }
     .cut { color: var(--warning); font-size: 13px; }
     """
 }

@@ -44,6 +44,7 @@ struct InspectHTMLChromiumTests {
             // The same report as text, for the README's sample beside the picture.
             try InspectRenderer.render(InspectHTMLFromAnalysisTests.report, format: .text, color: false)
                 .write(toFile: keep + ".txt", atomically: true, encoding: .utf8)
+            try String(contentsOfFile: page, encoding: .utf8).write(toFile: keep + ".html", atomically: true, encoding: .utf8)
         }
         guard FileManager.default.isExecutableFile(atPath: Self.python) else { return }
         // The red of errors (#cf222e: severity pills, the missing route, the broken node's outline).

@@ -45,6 +45,8 @@ import Testing
         #expect(large.width <= 5 * m.columnWidth + 4 * m.gap + 100)
         #expect(large.height > 20 * m.nodeHeight)
         #expect(small.height < 2 * (m.nodeHeight + m.linkHeight + 200))
+        // Bounded: 100 nodes' pages (15 runs each, outputs capped) stay small enough to mail.
+        #expect(big.utf8.count < 2_000_000, "\(big.utf8.count) bytes")
         // Both pools drawn as subnets.
         #expect(big.contains("pool userpool (user) · subnet 10.225.0.0/16"))
     }
@@ -88,6 +90,9 @@ import Testing
         #expect(MarkupScan.withClass(details, "run").count == 15)
         #expect(!details.contains { $0.classes.contains("node-state") && $0.attributes["open"] != nil })
         #expect(html.contains("<span class=\"pill error\">2 errors</span><span class=\"pill info\">1 info</span>"))
+        // The sysctl a finding quotes is red in its node's table, and only there.
+        #expect(MarkupScan.count("<tr class=\"alert\"><td>net.ipv4.ip_forward</td><td>0</td></tr>", in: html) == 1)
+        #expect(MarkupScan.count("<tr class=\"alert\">", in: html) == 1)
     }
 
     @Test func longOutputIsBoundedInThePage() {
