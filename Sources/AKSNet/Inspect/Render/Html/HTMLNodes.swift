@@ -22,10 +22,11 @@ enum HTMLNodes {
         }
         if !facts.collected { summary += "<span class=\"badge muted\">not collected</span>" }
         var out = "<details class=\"node-state\" data-node=\"\(e(facts.name))\"><summary>\(summary)</summary><div class=\"body\">\n"
-        out += "<div class=\"grid\"><div>" + HTMLParts.table(nil, factRows(facts), className: "facts") + "</div>\n"
+        out += "<div class=\"grid\"><div>" + HTMLParts.table(nil, factRows(facts), className: "facts")
         if !mine.isEmpty {
             out += "<p>Findings: " + mine.map { "<code>\(e($0.id))</code> (\(e($0.severity.rawValue)))" }.joined(separator: ", ") + "</p>\n"
         }
+        out += "</div>\n"
         out += "<div>"
         if !facts.interfaces.isEmpty {
             out += "<h3>Interfaces</h3>\n"

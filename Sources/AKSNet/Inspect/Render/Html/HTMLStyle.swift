@@ -55,6 +55,7 @@ enum HTMLStyle {
     .place { display:inline-block; min-width: 76px; font-size: 11px; font-weight: 600; text-transform: uppercase;
              letter-spacing: .04em; color: var(--muted); }
     .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 0 28px; align-items: start; }
+    .grid h3:first-child { margin-top: 6px; }
     tr.alert td { color: var(--error); font-weight: 600; background: var(--error-bg); }
     .cut { color: var(--warning); font-size: 13px; }
     """
