@@ -118,4 +118,29 @@ import KubeModel
         #expect(LineChanges.between(["a", "b", "a"], ["a", "c"]) == LineChanges(added: ["c"], removed: ["b", "a"]))
         #expect(LineChanges.between(["x", "y"], ["y", "x"]).isEmpty)
     }
+
+    /// Two 100,000-rule dumps (a big cluster's KUBE-SVC/KUBE-SEP chains), one rule changed and
+    /// every counter moved: exactly that rule is reported.
+    @Test func aHundredThousandRuleDumpDiffsToTheOneRuleThatChanged() throws {
+        func dump(bump: Int, changed: Bool) -> String {
+            var lines = ["*nat", ":PREROUTING ACCEPT [\(bump):\(bump * 60)]"]
+            for i in 0..<1000 { lines.append(":KUBE-SVC-\(i) - [0:0]") }
+            for i in 0..<100_000 {
+                let target = changed && i == 54_321 ? "10.244.9.9:80" : "10.244.\(i / 250 % 250).\(i % 250):80"
+                lines.append("[\(i + bump):\(i * 60 + bump)] -A KUBE-SVC-\(i % 1000) -m statistic --mode random --probability 0.5 -j DNAT --to-destination \(target)")
+            }
+            lines.append("COMMIT")
+            return lines.joined(separator: "\n")
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let diffs = RuleDiffer.diff(source: "iptables-save", old: dump(bump: 0, changed: false), new: dump(bump: 99, changed: true))
+        let elapsed = clock.now - start
+        #expect(diffs.count == 1)
+        let chain = try #require(diffs.first)
+        #expect(chain.chain == "KUBE-SVC-321" && chain.status == .changed)
+        #expect(chain.rules.removed == ["-A KUBE-SVC-321 -m statistic --mode random --probability 0.5 -j DNAT --to-destination 10.244.217.71:80"])
+        #expect(chain.rules.added == ["-A KUBE-SVC-321 -m statistic --mode random --probability 0.5 -j DNAT --to-destination 10.244.9.9:80"])
+        print("100,000-rule diff: \(elapsed)")
+    }
 }

@@ -55,4 +55,29 @@ import Testing
         for n in later.nodes.indices { for r in later.nodes[n].runs.indices { later.nodes[n].runs[r].durationMs += 17 } }
         #expect(InspectDiff.diff(old: before, new: later).isEmpty)
     }
+
+    /// A viewer: the API-only report. Every node is still drawn (grey, not collected) and the
+    /// page and the Markdown say which permission is missing.
+    @Test func anAPIOnlyReportDrawsEveryNodeGreyAndNamesWhatIsMissing() {
+        var evidence = LabEvidence(plugin: .kubenet).evidence
+        evidence.nodes = evidence.nodes.map { NodeEvidence(node: $0.node, collected: false, reason: "no permission to create pods") }
+        evidence.missingPermissions = ["create pods", "create pods/exec"]
+        let report = InspectAnalyzer.analyze(evidence)
+        let html = HTMLReportRenderer.render(report)
+        let nodes = MarkupScan.withClass(MarkupScan.tags(html, named: "g"), "node")
+        #expect(nodes.count == 3 && nodes.allSatisfy { $0.classes == ["node", "not-collected"] })
+        #expect(html.contains("Missing permissions (the node part of the report is absent): <code>create pods</code>, <code>create pods/exec</code>"))
+        #expect(MarkdownReportRenderer.render(report).contains("Missing permissions (node state absent): `create pods`, `create pods/exec`"))
+    }
+
+    @Test func aDualStackLabShowsBothPodRanges() {
+        let report = InspectAnalyzer.analyze(LabEvidence(plugin: .kubenet, dual: true).evidence)
+        let model = TopologyModelBuilder.model(report)
+        let node = model.pools.flatMap(\.nodes).first
+        #expect(node?.ip == LabEvidence().ip(0))
+        #expect(node?.podCIDRs.count == 2 && node?.podCIDRs.contains { $0.contains(":") } == true)
+        let svg = TopologySVG.render(model)
+        #expect(MarkupScan.withClass(MarkupScan.tags(svg, named: "g"), "node").count == 3)
+        #expect(MarkupScan.tags(svg, named: "line").filter { $0.classes == ["route"] }.count == 3)
+    }
 }
