@@ -106,8 +106,27 @@ enum NodeDiffer {
         compare("internalIPs", old.internalIPs.joined(separator: ", "), new.internalIPs.joined(separator: ", "))
         compare("podCIDRs", old.podCIDRs.joined(separator: ", "), new.podCIDRs.joined(separator: ", "))
         compare("ready", old.ready.map(String.init), new.ready.map(String.init))
-        if old.collected && new.collected { compare("kubeProxyMode", old.kubeProxyMode?.rawValue, new.kubeProxyMode?.rawValue) }
+        if old.collected && new.collected {
+            compare("kubeProxyMode", old.kubeProxyMode?.rawValue, new.kubeProxyMode?.rawValue)
+            // The node's own interfaces by name (NIC, bridge, dataplane devices); pod veths come
+            // and go with pods and are compared by their MTUs only.
+            let a = interfaces(old.interfaces), b = interfaces(new.interfaces)
+            for key in Set(a.keys).union(b.keys).sorted() { compare(key, a[key], b[key]) }
+        }
         return changes
+    }
+}
+
+extension NodeDiffer {
+    static func interfaces(_ list: [InterfaceFacts]) -> [String: String] {
+        var result: [String: String] = [:]
+        for iface in list where iface.role != .podVeth && iface.role != .loopback {
+            result["interface \(iface.name)"] = ([iface.mtu.map { "mtu \($0)" } ?? "mtu ?", iface.up ? "up" : "down"] + iface.addresses)
+                .joined(separator: " ")
+        }
+        let mtus = Set(list.filter { $0.role == .podVeth }.compactMap(\.mtu)).sorted()
+        if !mtus.isEmpty { result["pod veths"] = "mtu " + mtus.map(String.init).joined(separator: ", ") }
+        return result
     }
 }
 

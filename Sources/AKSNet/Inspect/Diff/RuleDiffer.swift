@@ -7,14 +7,16 @@ enum RuleDiffer {
         let a = chains(IptablesSaveParser.parse(old)), b = chains(IptablesSaveParser.parse(new))
         var diffs: [ChainDiff] = []
         for key in Set(a.keys).union(b.keys).sorted(by: { ($0.table, $0.chain) < ($1.table, $1.chain) }) {
-            switch (a[key], b[key]) {
+            // A built-in chain that is absent is an empty one with policy ACCEPT (iptables-nft
+            // lists a table only once something created it): no change unless it gained rules.
+            let builtIn = (a[key]?.policy ?? b[key]?.policy) != nil
+            let empty = builtIn ? ChainState(policy: "ACCEPT", rules: []) : nil
+            switch (a[key] ?? empty, b[key] ?? empty) {
             case let (nil, after?):
-                diffs.append(ChainDiff(source: source, table: key.table, chain: key.chain, status: .added,
-                                       policy: after.policy.map { ValueChange(key: "policy", old: nil, new: $0) },
+                diffs.append(ChainDiff(source: source, table: key.table, chain: key.chain, status: .added, policy: nil,
                                        rules: LineChanges(added: after.rules)))
             case let (before?, nil):
-                diffs.append(ChainDiff(source: source, table: key.table, chain: key.chain, status: .removed,
-                                       policy: before.policy.map { ValueChange(key: "policy", old: $0, new: nil) },
+                diffs.append(ChainDiff(source: source, table: key.table, chain: key.chain, status: .removed, policy: nil,
                                        rules: LineChanges(removed: before.rules)))
             case let (before?, after?):
                 let rules = LineChanges.between(before.rules, after.rules)

@@ -24,14 +24,16 @@ import TestSupport
         #expect(node1["sysctls"]?.arrayValue?.first?["new"] == .string("0"))
         let node0 = try #require(nodes.first { $0["node"]?.stringValue == ReportFixture.name(0) })
         #expect(node0["rules"]?.arrayValue?.first?["table"] == .string("raw"))
-        #expect(node0["rules"]?.arrayValue?.first?["status"] == .string("added"))
+        // A built-in chain of a table that appeared: an empty ACCEPT chain before, so "changed".
+        #expect(node0["rules"]?.arrayValue?.first?["status"] == .string("changed"))
+        #expect(node0["rules"]?.arrayValue?.first?["policy"] == .null)
     }
 
     @Test func textAndHTML() {
         let diff = Self.sample()
         let text = InspectDiffRenderer.render(diff, format: .text)
         #expect(text.contains("Node \(ReportFixture.name(1)):\n  sysctls:\n    ~ net.ipv4.ip_forward: 1 → 0\n"))
-        #expect(text.contains("  iptables-save raw PREROUTING (chain added):\n    ~ policy: (none) → ACCEPT\n    + -A PREROUTING -m comment --comment \"a|b <i>x</i>\" -j CT --notrack\n"))
+        #expect(text.contains("  iptables-save raw PREROUTING:\n    + -A PREROUTING -m comment --comment \"a|b <i>x</i>\" -j CT --notrack\n"))
         let html = InspectDiffRenderer.render(diff, format: .html)
         #expect(!html.contains("<i>") && html.contains("&lt;i&gt;"))
         #expect(!html.contains("http://") && !html.contains("src="))
@@ -47,7 +49,7 @@ import TestSupport
         #expect(findings.dropFirst().map { $0[0] + " " + $0[2] } == ["appeared missing-route", "appeared ip-forward-off"])
         for table in tables { #expect(Set(table.map(\.count)).count == 1) }
         #expect(tables[1].contains(["route 10.244.2.0/24 → 10.224.0.6", "present", "missing (pods unreachable)"]))
-        #expect(html.contains("<pre><code class=\"language-diff\"># iptables-save raw PREROUTING (chain added)\n"))
+        #expect(html.contains("<pre><code class=\"language-diff\"># iptables-save raw PREROUTING\n"))
         #expect(html.contains("+ -A PREROUTING -m comment --comment &quot;a|b &lt;i&gt;x&lt;/i&gt;&quot; -j CT --notrack"))
         #expect(html.contains("! net.ipv4.ip_forward: 1 → 0"))
     }
