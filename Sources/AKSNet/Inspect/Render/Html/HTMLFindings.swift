@@ -13,8 +13,11 @@ enum HTMLFindings {
         let e = HTMLParts.e
         let severity = finding.severity.rawValue
         var out = "<article class=\"finding \(severity)\" id=\"finding-\(index + 1)\" data-finding=\"\(e(finding.id))\">\n"
+        // Errors open; warnings and info one line each until clicked, so the errors and the
+        // picture stay on the first screen.
+        out += "<details\(finding.severity == .error ? " open" : "")><summary>"
         out += "<h3><span class=\"pill \(severity) sev\">\(severity)</span><code class=\"id\">\(e(finding.id))</code>"
-        out += "<span>\(e(finding.title))</span></h3>\n"
+        out += "<span>\(e(finding.title))</span></h3></summary>\n"
         if !finding.nodes.isEmpty {
             out += "<div class=\"nodes\">\(finding.nodes.count == 1 ? "node" : "nodes"): "
             out += finding.nodes.map { "<code>\(e($0))</code>" }.joined(separator: ", ") + "</div>\n"
@@ -25,6 +28,6 @@ enum HTMLFindings {
             out += "</pre>\n"
         }
         if !finding.fix.isEmpty { out += "<div class=\"fix\"><b>Fix:</b> \(e(finding.fix))</div>\n" }
-        return out + "</article>\n"
+        return out + "</details></article>\n"
     }
 }

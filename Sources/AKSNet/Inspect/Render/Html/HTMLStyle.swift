@@ -21,10 +21,14 @@ enum HTMLStyle {
     .pill.warning { color: var(--warning); background: var(--warning-bg); }
     .pill.info { color: var(--info); background: var(--info-bg); }
     .pill.ok { color: var(--ok); background: var(--ok-bg); }
-    .finding { border: 1px solid var(--line); border-left: 6px solid var(--info); border-radius: 6px; padding: 12px 16px; margin: 12px 0; }
+    .finding { border: 1px solid var(--line); border-left: 6px solid var(--info); border-radius: 6px; padding: 12px 16px; margin: 10px 0; }
     .finding.error { border-left-color: var(--error); }
     .finding.warning { border-left-color: #d4a72c; }
-    .finding h3 { margin: 0 0 6px; line-height: 1.45; }
+    .finding h3 { margin: 0; line-height: 1.45; display: inline; font-size: 16px; }
+    .finding > details { border: 0; margin: 0; background: none; }
+    .finding > details > summary { padding: 0; font-weight: 600; }
+    .finding > details[open] > summary { border: 0; background: none; margin-bottom: 6px; }
+    .finding.warning, .finding.info { padding-top: 8px; padding-bottom: 8px; }
     .finding h3 .pill, .finding h3 .id { margin-right: 8px; vertical-align: 1px; }
     .finding .id { font-weight: 600; font-size: 13px; color: #424a53; background: var(--panel); border: 1px solid var(--line);
                    border-radius: 4px; padding: 1px 6px; }

@@ -54,8 +54,10 @@ public struct TopologyNode: Sendable, Equatable {
     public var note: String?
     /// `ip-forward-off` points here: the node is drawn outlined red.
     public var forwardingOff: Bool
-    /// Ids of the error and warning findings naming this node (shown as badges).
+    /// Ids of the error and warning findings naming this node (shown as badges), errors first.
     public var findingIDs: [String]
+    /// The worst of those findings' severities (nil: none).
+    public var worstSeverity: Finding.Severity?
 }
 
 /// The line from the VNet to a node: what carries the other nodes' packets to its pods.

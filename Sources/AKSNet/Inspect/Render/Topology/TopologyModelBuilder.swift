@@ -5,18 +5,20 @@ public enum TopologyModelBuilder {
         let missingRoute = Set(report.findings.filter { $0.id == "missing-route" }.compactMap(missingRouteTarget))
         let forwardingOff = Set(report.findings.filter { $0.id == "ip-forward-off" }.flatMap(\.nodes))
         var findingIDs: [String: [String]] = [:]
-        for finding in report.findings where finding.severity != .info {
+        var worst: [String: Finding.Severity] = [:]
+        for finding in report.findings.sorted(by: { $0.severity < $1.severity }) where finding.severity != .info {
             // A missing route is the target's problem; the peers that probed it are only witnesses.
             let nodes = finding.id == "missing-route" ? Array(finding.nodes.prefix(1)) : finding.nodes
             for node in Set(nodes) where !(findingIDs[node] ?? []).contains(finding.id) {
                 findingIDs[node, default: []].append(finding.id)
+                worst[node] = min(worst[node] ?? finding.severity, finding.severity)
             }
         }
         let notCollected = Dictionary(report.notCollected.map { ($0.node, $0.reason) }, uniquingKeysWith: { a, _ in a })
 
         func topologyNode(_ facts: NodeFacts) -> TopologyNode {
             Self.node(facts, mode: mode, missing: missingRoute.contains(facts.name), forwardingOff: forwardingOff.contains(facts.name),
-                 findingIDs: findingIDs[facts.name] ?? [], note: notCollected[facts.name])
+                 findingIDs: findingIDs[facts.name] ?? [], worst: worst[facts.name], note: notCollected[facts.name])
         }
         var pools: [TopologyPool] = []
         var placed = Set<String>()
@@ -33,7 +35,8 @@ public enum TopologyModelBuilder {
         for entry in report.notCollected where factsByName[entry.node] == nil && !placed.contains(entry.node) {
             extra.append(TopologyNode(name: entry.node, ip: nil, nic: nil, nicMTU: nil, bridge: nil, vethCount: 0, podCIDRs: [],
                                       podIPs: [], hostRoutes: 0, link: TopologyLink(kind: .unknown, label: "", missing: false),
-                                      collected: false, note: entry.reason, forwardingOff: false, findingIDs: findingIDs[entry.node] ?? []))
+                                      collected: false, note: entry.reason, forwardingOff: false, findingIDs: findingIDs[entry.node] ?? [],
+                                      worstSeverity: worst[entry.node]))
         }
         if !extra.isEmpty {
             pools.append(TopologyPool(name: report.pools.isEmpty ? "nodes" : "other nodes", mode: nil, subnets: [], podRanges: [],
@@ -56,7 +59,7 @@ public enum TopologyModelBuilder {
     static func missingRouteTarget(_ finding: Finding) -> String? { finding.nodes.first }
 
     static func node(_ facts: NodeFacts, mode: NetworkMode, missing: Bool, forwardingOff: Bool, findingIDs: [String],
-                     note: String?) -> TopologyNode {
+                     worst: Finding.Severity? = nil, note: String?) -> TopologyNode {
         let ipv4 = facts.internalIPs.first { !$0.contains(":") } ?? facts.internalIPs.first
         let nic = facts.interfaces.first { iface in iface.role == .nic }
             ?? facts.interfaces.first { iface in ipv4.map { ip in iface.addresses.contains { $0.hasPrefix(ip + "/") } } ?? false }
@@ -83,6 +86,7 @@ public enum TopologyModelBuilder {
         }
         return TopologyNode(name: facts.name, ip: ipv4, nic: nic?.name, nicMTU: nic?.mtu, bridge: bridgeText, vethCount: veths.count,
                             podCIDRs: facts.podCIDRs, podIPs: podIPs, hostRoutes: hostRoutes.count, link: link,
-                            collected: facts.collected, note: note, forwardingOff: forwardingOff, findingIDs: findingIDs)
+                            collected: facts.collected, note: note, forwardingOff: forwardingOff, findingIDs: findingIDs,
+                            worstSeverity: worst)
     }
 }

@@ -65,13 +65,15 @@ public enum TopologySVG {
         let (fill, stroke, width, dash): (String, String, String, String) =
             broken ? ("#fff5f5", "#cf222e", "3", "")
             : !node.collected ? ("#f6f8fa", "#8c959f", "1.5", " stroke-dasharray=\"4 3\"")
-            : node.findingIDs.isEmpty ? ("#ffffff", "#57606a", "1.5", "") : ("#ffffff", "#bf8700", "2", "")
+            : node.worstSeverity == .error ? ("#ffffff", "#cf222e", "2", "")
+            : node.worstSeverity == .warning ? ("#ffffff", "#bf8700", "2", "") : ("#ffffff", "#57606a", "1.5", "")
+        let alertColour = node.worstSeverity == .warning && !node.forwardingOff ? "#9a6700" : "#cf222e"
         var out = "<g class=\"\(cls)\" data-node=\"\(HTMLEscape.text(node.name))\"><title>\(HTMLEscape.text(node.name))</title>"
         out += "<rect x=\"\(r.x)\" y=\"\(r.y)\" width=\"\(r.width)\" height=\"\(r.height)\" rx=\"6\" fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"\(width)\"\(dash)/>"
         out += text(HTMLEscape.clippedMiddle(node.name, to: chars * 67 / 78), x: r.x + 8, y: r.y + 18, size: 12, fill: "#1f2328", weight: "600")
         for (i, line) in TopologyText.nodeLines(node).prefix(TopologyText.maxNodeLines).enumerated() {
             out += text(HTMLEscape.clipped(line.text, to: chars), x: r.x + 8, y: r.y + 36 + i * 16, size: 11,
-                        fill: line.alert ? "#cf222e" : "#424a53", weight: line.alert ? "600" : nil, mono: true)
+                        fill: line.alert ? alertColour : "#424a53", weight: line.alert ? "600" : nil, mono: true)
         }
         return out + "</g>\n"
     }
@@ -83,11 +85,13 @@ public enum TopologySVG {
         out += "<line x1=\"\(x + 90)\" y1=\"\(y + 8)\" x2=\"\(x + 118)\" y2=\"\(y + 8)\" stroke=\"#cf222e\" stroke-width=\"2.5\" stroke-dasharray=\"6 4\"/>"
         out += text("missing route", x: x + 124, y: y + 12, size: 11, fill: "#424a53")
         out += "<rect x=\"\(x + 220)\" y=\"\(y + 1)\" width=\"24\" height=\"14\" rx=\"3\" fill=\"#fff5f5\" stroke=\"#cf222e\" stroke-width=\"3\"/>"
-        out += text("node broken (ip_forward=0)", x: x + 250, y: y + 12, size: 11, fill: "#424a53")
-        out += "<rect x=\"\(x + 430)\" y=\"\(y + 1)\" width=\"24\" height=\"14\" rx=\"3\" fill=\"#ffffff\" stroke=\"#bf8700\" stroke-width=\"2\"/>"
-        out += text("node with findings", x: x + 460, y: y + 12, size: 11, fill: "#424a53")
-        out += "<rect x=\"\(x + 590)\" y=\"\(y + 1)\" width=\"24\" height=\"14\" rx=\"3\" fill=\"#f6f8fa\" stroke=\"#8c959f\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>"
-        out += text("not collected", x: x + 620, y: y + 12, size: 11, fill: "#424a53")
+        out += text("ip_forward=0", x: x + 250, y: y + 12, size: 11, fill: "#424a53")
+        out += "<rect x=\"\(x + 340)\" y=\"\(y + 1)\" width=\"24\" height=\"14\" rx=\"3\" fill=\"#ffffff\" stroke=\"#cf222e\" stroke-width=\"2\"/>"
+        out += text("error finding", x: x + 370, y: y + 12, size: 11, fill: "#424a53")
+        out += "<rect x=\"\(x + 460)\" y=\"\(y + 1)\" width=\"24\" height=\"14\" rx=\"3\" fill=\"#ffffff\" stroke=\"#bf8700\" stroke-width=\"2\"/>"
+        out += text("warning", x: x + 490, y: y + 12, size: 11, fill: "#424a53")
+        out += "<rect x=\"\(x + 560)\" y=\"\(y + 1)\" width=\"24\" height=\"14\" rx=\"3\" fill=\"#f6f8fa\" stroke=\"#8c959f\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>"
+        out += text("not collected", x: x + 590, y: y + 12, size: 11, fill: "#424a53")
         return out + "</g>\n"
     }
 

@@ -81,7 +81,11 @@ enum TopologyText {
         if !node.podCIDRs.isEmpty { lines.append(("podCIDR " + node.podCIDRs.joined(separator: ", "), false)) }
         if node.forwardingOff { lines.append(("ip_forward = 0", true)) }
         let others = node.findingIDs.filter { $0 != "ip-forward-off" }
-        if !others.isEmpty { lines.append(("⚠ " + others.joined(separator: ", "), true)) }
+        if let first = others.first {
+            // Past a box's width, the first id and how many more (the page lists them all).
+            let all = "⚠ " + others.joined(separator: ", ")
+            lines.append((all.count <= 30 || others.count == 1 ? all : "⚠ \(first) +\(others.count - 1) more", true))
+        }
         return lines
     }
 }

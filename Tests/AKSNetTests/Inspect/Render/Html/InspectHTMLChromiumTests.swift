@@ -28,12 +28,32 @@ struct InspectHTMLChromiumTests {
         #expect(MarkupScan.withClass(MarkupScan.tags(dom, named: "details"), "node-state").count == 3)
     }
 
-    /// The report the analyzer makes of a 3-node kubenet lab with `missing-route` on node 2 and
-    /// `ip-forward-off` on node 1 (the README's sample).
+    /// A real 3-node kubenet lab after `fault set missing-route` on vmss000001, as captured
+    /// (Fixtures/lab-kubenet-3nodes/missing-route) and analysed.
+    static func capturedMissingRoute() throws -> InspectReport {
+        InspectAnalyzer.analyze(try CapturedLab.evidence(InspectCapturedKubenetLabTests.root.appendingPathComponent("missing-route")))
+    }
+
+    @Test func aCapturedLabWithAMissingRouteShowsItInTheBrowser() throws {
+        let chromium = try HeadlessChromium()
+        defer { chromium.remove() }
+        let page = try chromium.write("lab.html", HTMLReportRenderer.render(try Self.capturedMissingRoute()))
+        let run = try chromium.run(page, label: "lab", extra: ["--dump-dom"])
+        #expect(run.consoleLines.isEmpty && run.pageRequests.isEmpty, "\(run.consoleLines) \(run.pageRequests)")
+        let dom = run.result.stdout
+        let nodes = MarkupScan.withClass(MarkupScan.tags(dom, named: "g"), "node")
+        #expect(nodes.compactMap { $0.attributes["data-node"] } == ["vmss000000", "vmss000001", "vmss000002"].map { "aks-nodepool1-26204968-" + $0 })
+        #expect(MarkupScan.tags(dom, named: "line").filter { $0.classes == ["missing-route"] }.compactMap { $0.attributes["data-node"] }
+                    == ["aks-nodepool1-26204968-vmss000001"])
+        #expect(MarkupScan.tags(dom, named: "line").filter { $0.classes == ["route"] }.count == 2)
+        #expect(dom.contains("✗ 10.244.1.0/24 → 10.224.0.5"))
+    }
+
+    /// The README's sample: the captured lab with its missing route.
     @Test func aScreenshotShowsTheRedMarks() throws {
         let chromium = try HeadlessChromium()
         defer { chromium.remove() }
-        let page = try chromium.write("report.html", HTMLReportRenderer.render(InspectHTMLFromAnalysisTests.report))
+        let page = try chromium.write("report.html", HTMLReportRenderer.render(try Self.capturedMissingRoute()))
         let png = chromium.directory + "/report.png"
         let run = try chromium.run(page, label: "shot", extra: ["--screenshot=\(png)", "--window-size=1400,2000", "--hide-scrollbars"])
         #expect(run.result.status == 0 && FileManager.default.fileExists(atPath: png), "\(run.result.stderr.suffix(2000))")
@@ -42,7 +62,7 @@ struct InspectHTMLChromiumTests {
             _ = try? FileManager.default.removeItem(atPath: keep)
             try FileManager.default.copyItem(atPath: png, toPath: keep)
             // The same report as text, for the README's sample beside the picture.
-            try InspectRenderer.render(InspectHTMLFromAnalysisTests.report, format: .text, color: false)
+            try InspectRenderer.render(try Self.capturedMissingRoute(), format: .text, color: false)
                 .write(toFile: keep + ".txt", atomically: true, encoding: .utf8)
             try String(contentsOfFile: page, encoding: .utf8).write(toFile: keep + ".html", atomically: true, encoding: .utf8)
         }

@@ -83,6 +83,9 @@ import Testing
         let articles = MarkupScan.tags(html, named: "article")
         #expect(articles.map { $0.attributes["data-finding"] } == ["missing-route", "ip-forward-off", "kubenet-retiring"])
         #expect(articles.map(\.classes) == [["finding", "error"], ["finding", "error"], ["finding", "info"]])
+        // Errors open, the rest one line each until clicked.
+        #expect(MarkupScan.count("<details open><summary><h3><span class=\"pill error sev\">", in: html) == 2)
+        #expect(MarkupScan.count("<details><summary><h3><span class=\"pill info sev\">", in: html) == 1)
         #expect(html.contains("<pre class=\"evidence\"><span class=\"src\">\(ReportFixture.name(1)) · sysctls:1</span>\nnet.ipv4.ip_forward = 0</pre>"))
         #expect(html.contains("<b>Fix:</b> On the node: sysctl -w net.ipv4.ip_forward=1"))
         let details = MarkupScan.tags(html, named: "details")
