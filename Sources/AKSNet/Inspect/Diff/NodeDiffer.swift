@@ -129,30 +129,3 @@ extension NodeDiffer {
         return result
     }
 }
-
-enum ClusterDiffer {
-    static func diff(old: ClusterFacts, new: ClusterFacts) -> [ValueChange] {
-        var changes: [ValueChange] = []
-        func compare(_ key: String, _ a: String, _ b: String) { if a != b { changes.append(ValueChange(key: key, old: a, new: b)) } }
-        compare("networkMode", old.networkMode.rawValue, new.networkMode.rawValue)
-        compare("dataplane", old.dataplane.rawValue, new.dataplane.rawValue)
-        compare("kubeProxyMode", old.kubeProxyMode.rawValue, new.kubeProxyMode.rawValue)
-        compare("policyEngine", old.policyEngine.rawValue, new.policyEngine.rawValue)
-        compare("ipFamilies", old.ipFamilies.rawValue, new.ipFamilies.rawValue)
-        compare("serviceCIDRs", old.serviceCIDRs.joined(separator: ", "), new.serviceCIDRs.joined(separator: ", "))
-        compare("kubeDNS", old.dns.kubeDNSClusterIPs.joined(separator: ", "), new.dns.kubeDNSClusterIPs.joined(separator: ", "))
-        compare("ipMasqAgent.nonMasqueradeCIDRs", old.ipMasqAgent?.nonMasqueradeCIDRs.joined(separator: ", ") ?? "",
-                new.ipMasqAgent?.nonMasqueradeCIDRs.joined(separator: ", ") ?? "")
-        return changes
-    }
-}
-
-enum FindingDiffer {
-    /// A finding is the same one when its id and its set of nodes are (titles may quote numbers).
-    static func key(_ finding: Finding) -> String { finding.id + "\u{0}" + Set(finding.nodes).sorted().joined(separator: "\u{0}") }
-
-    static func diff(old: [Finding], new: [Finding]) -> (appeared: [Finding], resolved: [Finding]) {
-        let oldKeys = Set(old.map(key)), newKeys = Set(new.map(key))
-        return (new.filter { !oldKeys.contains(key($0)) }, old.filter { !newKeys.contains(key($0)) })
-    }
-}
