@@ -37,6 +37,8 @@ import TestSupport
         let html = InspectDiffRenderer.render(diff, format: .html)
         #expect(!html.contains("<i>") && html.contains("&lt;i&gt;"))
         #expect(!html.contains("http://") && !html.contains("src="))
+        #expect(html.contains("<h2>Node <code>\(ReportFixture.name(1))</code></h2>\n<h3>sysctls</h3>\n<pre class=\"diff\"><span class=\"chg\">~ net.ipv4.ip_forward: 1 → 0</span>\n</pre>"))
+        #expect(html.contains("<td>route 10.244.2.0/24 → 10.224.0.6</td><td>present</td><td>missing (pods unreachable)</td>"))
     }
 
     @Test(.enabled(if: InspectMarkdownReportTests.markdownIt, "needs markdown-it-py in .venv"))
