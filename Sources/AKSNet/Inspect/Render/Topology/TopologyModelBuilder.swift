@@ -68,10 +68,14 @@ public enum TopologyModelBuilder {
         let veths = facts.interfaces.filter { $0.role == .podVeth }
         let vethNames = Set(veths.map(\.name))
         // Host routes: /32 routes to a pod veth (Azure CNI transparent mode).
+        // `ip -j route` writes a host route's dst without `/32`.
         let hostRoutes = facts.routes.filter { route in
-            route.destination.hasSuffix("/32") && route.gateway == nil && (route.device.map { vethNames.contains($0) || $0.hasPrefix("azv") } ?? false)
+            let single = route.destination.hasSuffix("/32") || (!route.destination.contains("/") && route.destination != "default")
+            return single && route.gateway == nil && (route.device.map { vethNames.contains($0) || $0.hasPrefix("azv") } ?? false)
         }
-        let podIPs = hostRoutes.map { String($0.destination.dropLast(3)) }
+        let podIPs = hostRoutes.map { route in
+            route.destination.hasSuffix("/32") ? String(route.destination.dropLast(3)) : route.destination
+        }
         let podCIDR = facts.podCIDRs.first { !$0.contains(":") } ?? facts.podCIDRs.first
         let link: TopologyLink
         switch mode {

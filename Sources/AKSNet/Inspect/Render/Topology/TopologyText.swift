@@ -66,10 +66,13 @@ enum TopologyText {
         }
         var lines: [(String, Bool)] = []
         lines.append(([node.nic ?? "node", node.ip ?? "no IP"].joined(separator: " ") + (node.nicMTU.map { " mtu \($0)" } ?? ""), false))
+        let veths = "\(node.vethCount) veth\(node.vethCount == 1 ? "" : "s")"
         if let bridge = node.bridge {
-            lines.append(("\(bridge) · \(node.vethCount) veth\(node.vethCount == 1 ? "" : "s")", false))
-        } else if node.vethCount > 0 || node.hostRoutes > 0 {
-            lines.append(("\(node.vethCount) veths · \(node.hostRoutes) host routes /32", false))
+            lines.append(("\(bridge) · \(veths)", false))
+        } else if node.hostRoutes > 0 {
+            lines.append(("\(veths) · \(node.hostRoutes) host route\(node.hostRoutes == 1 ? "" : "s") /32", false))
+        } else if node.vethCount > 0 {
+            lines.append((veths, false))
         }
         if !node.podIPs.isEmpty {
             if node.podIPs.count <= podIPsShown {
@@ -78,7 +81,8 @@ enum TopologyText {
                 lines.append(("\(node.podIPs.count) pods (\(node.podIPs[0]) …)", false))
             }
         }
-        if !node.podCIDRs.isEmpty { lines.append(("podCIDR " + node.podCIDRs.joined(separator: ", "), false)) }
+        // Dual-stack: one line per family.
+        for cidr in node.podCIDRs { lines.append(("podCIDR " + cidr, false)) }
         if node.forwardingOff { lines.append(("ip_forward = 0", true)) }
         let others = node.findingIDs.filter { $0 != "ip-forward-off" }
         if let first = others.first {

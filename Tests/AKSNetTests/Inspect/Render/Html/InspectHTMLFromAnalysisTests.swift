@@ -36,6 +36,12 @@ import Testing
             let svg = TopologySVG.render(TopologyModelBuilder.model(report))
             #expect(MarkupScan.withClass(MarkupScan.tags(svg, named: "g"), "node").count == 3, "\(plugin)")
             #expect(!svg.contains("Route table (UDR)"), "\(plugin)")
+            if plugin == .azure {
+                // Azure CNI: the pod's host route (`ip -j route` writes it without /32) gives its IP.
+                let lab = LabEvidence(plugin: .azure)
+                #expect(TopologyModelBuilder.model(report).pools.flatMap(\.nodes).map(\.podIPs) == (0..<3).map { [lab.podIP($0)] })
+                #expect(svg.contains("1 veth · 1 host route /32") && svg.contains("pods \(lab.podIP(1))"))
+            }
             let missing = MarkupScan.tags(svg, named: "line").filter { $0.classes == ["missing-route"] }.compactMap { $0.attributes["data-node"] }
             #expect(missing == (report.findings("missing-route").isEmpty ? [] : [LabEvidence().name(0)]), "\(plugin)")
         }
@@ -77,6 +83,8 @@ import Testing
         #expect(node?.ip == LabEvidence().ip(0))
         #expect(node?.podCIDRs.count == 2 && node?.podCIDRs.contains { $0.contains(":") } == true)
         let svg = TopologySVG.render(model)
+        // One line per family, both whole.
+        for cidr in node?.podCIDRs ?? [] { #expect(svg.contains(">podCIDR \(cidr)<")) }
         #expect(MarkupScan.withClass(MarkupScan.tags(svg, named: "g"), "node").count == 3)
         #expect(MarkupScan.tags(svg, named: "line").filter { $0.classes == ["route"] }.count == 3)
     }
