@@ -15,7 +15,8 @@ kubectl get endpointslices -A -o json > "$OUT/api/endpointslices.json"
 kubectl -n kube-system get daemonsets -o json > "$OUT/api/kube-system_daemonsets.json"
 kubectl -n kube-system get configmaps -o json > "$OUT/api/kube-system_configmaps.json"
 kubectl get pods -A -o json > /tmp/capture-pods.$$.json
-ID=$(ip netns list | sed -n 's/^aksl-\([a-z0-9]*\)-node1.*/\1/p' | head -1)
+# This lab's id (several labs may run at once): its namespaces are aksl-<id>-node<N>.
+ID=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['spec']['labID'])" "$LAB/network.json")
 NODES=$(kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}' | grep -v akswin)
 i=0
 for node in $NODES; do
