@@ -35,8 +35,8 @@ public enum TopologySVG {
         out += "<rect x=\"\(r.x)\" y=\"\(r.y)\" width=\"\(r.width)\" height=\"\(r.height)\" rx=\"8\" fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1.5\"\(dash)/>"
         let chars = (r.width - 20) * 10 / 67
         let titleSize = box.kind == .vnet ? 14 : 12
-        // Bold sans titles: ~0.63 em a character.
-        let titleChars = (r.width - 20) * 100 / (titleSize * 63)
+        // Bold sans titles: ~0.6 em a character.
+        let titleChars = (r.width - 20) * 10 / (titleSize * 6)
         out += text(HTMLEscape.clipped(box.title, to: titleChars), x: r.x + 10, y: r.y + 18, size: titleSize, fill: "#1f3a56", weight: "600")
         for (i, line) in box.lines.enumerated() {
             out += text(HTMLEscape.clipped(line, to: chars), x: r.x + 10, y: r.y + 36 + i * 16, size: 11, fill: "#24292f", mono: true)

@@ -38,13 +38,14 @@ enum TopologyText {
     }
 
     static func poolTitle(_ pool: TopologyPool) -> String {
-        var parts = ["pool \(pool.name)" + (pool.mode.map { " (\($0))" } ?? "")]
+        // Most important first: a long title is clipped at its end (the pod ranges).
+        var parts = ["pool \(pool.name)" + (pool.mode.map { " (\($0))" } ?? ""),
+                     "\(pool.nodes.count) node\(pool.nodes.count == 1 ? "" : "s")"]
         if !pool.subnets.isEmpty { parts.append("subnet " + pool.subnets.joined(separator: ", ")) }
         if !pool.podRanges.isEmpty {
             let shown = pool.podRanges.prefix(3).joined(separator: ", ")
             parts.append("pods " + shown + (pool.podRanges.count > 3 ? " +\(pool.podRanges.count - 3)" : ""))
         }
-        parts.append("\(pool.nodes.count) node\(pool.nodes.count == 1 ? "" : "s")")
         return parts.joined(separator: " · ")
     }
 

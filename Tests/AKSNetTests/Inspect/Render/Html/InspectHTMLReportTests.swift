@@ -48,7 +48,7 @@ import Testing
         // Bounded: 100 nodes' pages (15 runs each, outputs capped) stay small enough to mail.
         #expect(big.utf8.count < 2_000_000, "\(big.utf8.count) bytes")
         // Both pools drawn as subnets.
-        #expect(big.contains("pool userpool (user) · subnet 10.225.0.0/16"))
+        #expect(big.contains("pool userpool (user) · 40 nodes · subnet 10.225.0.0/16"))
     }
 
     @Test func everyStringFromTheClusterIsEscaped() {
