@@ -32,6 +32,10 @@ public struct InspectDiff: Sendable, Equatable {
         cluster.isEmpty && routeTable.isEmpty && nodesAdded.isEmpty && nodesRemoved.isEmpty && nodes.isEmpty && findingsAppeared.isEmpty && findingsResolved.isEmpty
     }
 
+    /// For `inspect --diff`: 3 when an error finding appeared (a CI job can gate on a change
+    /// that broke something), else 0; like the report's own exit code.
+    public var exitCode: Int32 { findingsAppeared.contains { $0.severity == .error } ? 3 : 0 }
+
     /// The diff of two analysed snapshots.
     public static func diff(old: InspectReport, new: InspectReport) -> InspectDiff {
         let oldNames = Set(old.evidence.nodes.map(\.node)).union(old.nodes.map(\.name))

@@ -25,8 +25,10 @@ import Testing
         let text = InspectDiffRenderer.render(diff, format: .text)
         #expect(text.contains("  - 10.244.1.0/24 → 10.224.0.5  (pods unreachable: route missing)"))
         #expect(text.contains("  + appeared  error missing-route [\(Self.node("vmss000001")), "))
+        #expect(diff.exitCode == 3)
         let back = InspectDiff.diff(old: broken, new: healthy)
         #expect(back.findingsResolved.map(\.id) == ["missing-route"] && back.routeTable.added == ["10.244.1.0/24 → 10.224.0.5"])
+        #expect(back.exitCode == 0)
     }
 
     @Test func theSameHealthyLabTwiceShowsNoChangeThoughCountersMoved() throws {
