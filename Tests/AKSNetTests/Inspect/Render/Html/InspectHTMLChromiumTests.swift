@@ -66,11 +66,21 @@ struct InspectHTMLChromiumTests {
                 .write(toFile: keep + ".txt", atomically: true, encoding: .utf8)
             try String(contentsOfFile: page, encoding: .utf8).write(toFile: keep + ".html", atomically: true, encoding: .utf8)
         }
-        guard FileManager.default.isExecutableFile(atPath: Self.python) else { return }
+        // The pixels are read with the test venv's python (install.sh makes it): no silent skip.
+        try #require(FileManager.default.isExecutableFile(atPath: Self.python), "no \(Self.python)")
         // The red of errors (#cf222e: severity pills, the missing route, the broken node's outline).
         let checked = try #require(try PNGCheck.inspect(png, colours: ["cf222e", "ffffff"], python: Self.python))
         #expect(checked.width == 1400 && checked.height == 2000)
-        #expect(checked.counts[0] > 500, "red pixels: \(checked.counts[0])")
+        // The control: the same lab captured healthy, same window. Its only red is the legend's
+        // samples; the broken one adds the error pill and border, the dashed route, the node outline.
+        let healthy = InspectAnalyzer.analyze(try CapturedLab.evidence(InspectCapturedKubenetLabTests.root.appendingPathComponent("healthy")))
+        let healthyPage = try chromium.write("healthy.html", HTMLReportRenderer.render(healthy))
+        let healthyPNG = chromium.directory + "/healthy.png"
+        _ = try chromium.run(healthyPage, label: "healthy", extra: ["--screenshot=\(healthyPNG)", "--window-size=1400,2000", "--hide-scrollbars"])
+        let control = try #require(try PNGCheck.inspect(healthyPNG, colours: ["cf222e"], python: Self.python))
+        print("red pixels: broken \(checked.counts[0]), healthy \(control.counts[0])")
+        #expect(control.counts[0] < 1500, "healthy red pixels: \(control.counts[0])")
+        #expect(checked.counts[0] > control.counts[0] + 3000, "red pixels: broken \(checked.counts[0]), healthy \(control.counts[0])")
         #expect(checked.counts[1] > 1400 * 2000 / 4, "the page is mostly white: \(checked.counts[1])")
     }
 
