@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds elements in the markup the renderers write (one tag per element start, attributes in
 /// double quotes): enough to assert on the SVG's structure without an XML library.
 struct MarkupTag: Equatable {
@@ -45,7 +47,3 @@ enum MarkupScan {
         text.components(separatedBy: needle).count - 1
     }
 }
-
-#if canImport(Foundation)
-import Foundation
-#endif
