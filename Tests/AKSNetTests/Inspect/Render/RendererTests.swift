@@ -41,12 +41,16 @@ import Testing
         #expect(json["dataPath"]?["flows"]?.arrayValue?.count == 4)
     }
 
-    @Test func markdownAndHTMLArePlaceholdersAroundTheText() {
+    /// Markdown and HTML are the reports work's renderers (Render/Markdown, Render/Html; their own
+    /// suites test them in depth): here, that `render` routes to them.
+    @Test func markdownAndHTMLAreTheReportRenderers() {
         let markdown = InspectRenderer.render(Self.broken, format: .markdown, color: true)
-        #expect(markdown.hasPrefix("# aksnet inspect\n\n```text\nFindings"))
+        #expect(markdown == MarkdownReportRenderer.render(Self.broken))
+        #expect(markdown.hasPrefix("# Cluster network report\n") && markdown.contains("| 🔴 error | `ip-forward-off` |"))
         #expect(!markdown.contains("\u{1B}["))
         let html = InspectRenderer.render(Self.broken, format: .html, color: false)
-        #expect(html.contains("<pre>") && !html.contains("<ip-masq"))
+        #expect(html == HTMLReportRenderer.render(Self.broken))
+        #expect(html.contains("<svg class=\"topology\"") && !html.contains("<ip-masq"))
     }
 
     @Test func dataPathUsesTheLabsNamesAndAddresses() throws {
