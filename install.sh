@@ -14,7 +14,8 @@ MODE=${1:-install}
 log() { printf '==> %s\n' "$*" >&2; }
 
 APT_PACKAGES=(libcurl4-openssl-dev libyaml-dev zlib1g-dev iproute2 iptables nftables tcpdump socat conntrack
-              tshark openssh-client openssh-server openssl curl python3 python3-venv util-linux time tmux iputils-ping rsync)
+              tshark openssh-client openssh-server openssl curl python3 python3-venv util-linux time tmux iputils-ping rsync
+              chromium)
 
 install_deps() {
     local missing=()
@@ -37,9 +38,9 @@ install_deps() {
         log "creating the Python test virtualenv (.venv)"
         python3 -m venv "$ROOT/.venv"
     fi
-    if ! "$ROOT/.venv/bin/python" -c 'import kubernetes, kubernetes_validate' 2>/dev/null; then
-        log "installing kubernetes and kubernetes-validate into .venv"
-        "$ROOT/.venv/bin/pip" install -q kubernetes kubernetes-validate
+    if ! "$ROOT/.venv/bin/python" -c 'import kubernetes, kubernetes_validate, jsonschema, markdown_it' 2>/dev/null; then
+        log "installing kubernetes, kubernetes-validate, jsonschema and markdown-it-py into .venv"
+        "$ROOT/.venv/bin/pip" install -q kubernetes kubernetes-validate jsonschema markdown-it-py
     fi
 }
 
