@@ -98,14 +98,36 @@ LAB_DIR=${AKSNET_LAB_DIR:-/tmp/aksnet-lab}
 demo() {
     log "demo: an emulated AKS cluster in $LAB_DIR"
     "$PREFIX/kubectl-aksnet-lab" down --dir "$LAB_DIR" >/dev/null 2>&1 || true
-    "$PREFIX/kubectl-aksnet-lab" up --dir "$LAB_DIR" --nodes 3
+    # One break for inspect to find: the VNet route table loses node3's podCIDR.
+    "$PREFIX/kubectl-aksnet-lab" up --dir "$LAB_DIR" --nodes 3 --break missing-route:node3
     export PATH="$PREFIX:$PATH"
     log "kubectl aksnet version --kubeconfig $LAB_DIR/kubeconfig"
     kubectl aksnet version --kubeconfig "$LAB_DIR/kubeconfig"
     log "kubectl --kubeconfig $LAB_DIR/kubeconfig get nodes -o wide"
     kubectl --kubeconfig "$LAB_DIR/kubeconfig" get nodes -o wide
+    demo_inspect || log "warning: the inspect demo did not finish (the lab is up; see above)"
     demo_sniff || log "warning: the sniff demo did not finish (the lab is up; see above)"
+    demo_jump || log "warning: the jump demo did not finish (the lab is up; see above)"
     log "the lab keeps running; stop it with: kubectl-aksnet-lab down --dir $LAB_DIR"
+}
+
+# The report of the lab with its break (exit 3: an error finding), as text and as an HTML page.
+demo_inspect() {
+    local rc=0
+    log "kubectl aksnet inspect --kubeconfig $LAB_DIR/kubeconfig  (the lab was started with --break missing-route:node3)"
+    kubectl aksnet inspect --kubeconfig "$LAB_DIR/kubeconfig" --quiet --bundle "$LAB_DIR/demo-inspect.tar.gz" || rc=$?
+    [ "$rc" = 3 ] || { log "inspect exited $rc, expected 3 (an error finding)"; return 1; }
+    kubectl aksnet inspect --from "$LAB_DIR/demo-inspect.tar.gz" -o html --output-file "$LAB_DIR/demo-inspect.html" || rc=$?
+    [ "$rc" = 3 ] || return 1
+    log "the same report as HTML (offline, from the bundle): $LAB_DIR/demo-inspect.html"
+}
+
+# A root shell's command on a node through a short-lived privileged pod (no SSH), deleted after.
+demo_jump() {
+    local node
+    node=$(kubectl --kubeconfig "$LAB_DIR/kubeconfig" get nodes -o jsonpath='{.items[0].metadata.name}')
+    log "kubectl aksnet jump --shell $node -- sh -c 'cat /etc/hostname; ip -br addr show cbr0'"
+    kubectl aksnet jump --kubeconfig "$LAB_DIR/kubeconfig" --shell "$node" -- sh -c 'cat /etc/hostname; ip -br addr show cbr0'
 }
 
 # Two pods on different nodes ping each other while sniff captures both sides into one pcapng.
@@ -117,10 +139,10 @@ demo_sniff() {
     "${k[@]}" wait --for=condition=Ready pod/demo-a pod/demo-b --timeout=30s >/dev/null
     local peer
     peer=$("${k[@]}" get pod demo-b -o jsonpath='{.status.podIP}')
-    log "kubectl aksnet sniff pod/demo-a node/${nodes[1]} --duration 3s -o $LAB_DIR/demo.pcapng  (demo-a pings demo-b meanwhile)"
-    "${k[@]}" exec demo-a -- ping -c 6 -i 0.4 "$peer" >/dev/null 2>&1 &
+    log "kubectl aksnet sniff pod/demo-a node/${nodes[1]} --duration 5s -o $LAB_DIR/demo.pcapng  (demo-a pings demo-b meanwhile)"
+    "${k[@]}" exec demo-a -- ping -c 10 -i 0.4 "$peer" >/dev/null 2>&1 &
     local pinger=$!
-    kubectl aksnet sniff --kubeconfig "$LAB_DIR/kubeconfig" pod/demo-a "node/${nodes[1]}" -f icmp --duration 3s \
+    kubectl aksnet sniff --kubeconfig "$LAB_DIR/kubeconfig" pod/demo-a "node/${nodes[1]}" -f icmp --duration 5s \
         -o "$LAB_DIR/demo.pcapng" --quiet
     wait "$pinger" || true
     log "tshark -r $LAB_DIR/demo.pcapng (one interface per target)"
