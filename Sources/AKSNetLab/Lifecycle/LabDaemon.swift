@@ -50,6 +50,7 @@ enum LabDaemon {
         for fault in config.faults {
             try network.apply(try LabFault.parse(fault, defaultNode: network.nodes.first?.name ?? ""))
         }
+        for case .conntrackFull(let node) in network.faults { NodeKernelLog.conntrackTableFull(node: node, directory: directory) }
         let podRuntime = LabKubelet(store: store, network: network, directory: directory.path, registry: config.registry)
         try podRuntime.start()
         kubelet = podRuntime

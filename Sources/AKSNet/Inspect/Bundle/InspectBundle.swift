@@ -58,6 +58,7 @@ public enum InspectBundle {
         } else {
             let entries: [Tar.Entry]
             do { entries = try Tar.read(data) } catch { throw InspectError.bundle("\(name): \(error.description)") }
+            if entries.isEmpty { throw InspectError.bundle("\(name): not a tar archive, gzip'd tar or evidence.json") }
             guard let found = entries.first(where: { $0.path == evidenceFile || $0.path.hasSuffix("/" + evidenceFile) }) else {
                 throw InspectError.bundle("\(name) holds no \(evidenceFile): not an inspect bundle")
             }

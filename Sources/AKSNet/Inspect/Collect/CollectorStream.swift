@@ -18,7 +18,10 @@ public enum CollectorStream {
         let marker = CollectorScript.marker(nonce: nonce)
         var runs: [CommandRun] = []
         var open: Section?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // A framing line the stream cut before its newline is not a framing line yet.
+        if let last = lines.last, last.hasPrefix(marker) { lines.removeLast() }
+        for line in lines {
             guard line.hasPrefix(marker) else {
                 open?.append(line)
                 continue

@@ -13,9 +13,10 @@ import Glibc
 @Suite(.serialized) struct InspectCollectorTests {
     /// A Linux node with a podCIDR, Ready unless told.
     static func node(_ name: String, os: String = "linux", ready: String = "True", cidr: String? = "10.244.0.0/24",
-                     labels: JSONObject = [:]) -> JSONValue {
-        var allLabels: JSONObject = ["kubernetes.io/os": .string(os)]
-        for (key, value) in labels { allLabels[key] = value }
+                     labels: [String: String] = [:]) -> JSONValue {
+        var allLabels = JSONObject()
+        allLabels["kubernetes.io/os"] = .string(os)
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) { allLabels[key] = .string(value) }
         var spec = JSONObject()
         if let cidr { spec["podCIDR"] = .string(cidr); spec["podCIDRs"] = [.string(cidr)] }
         return ["apiVersion": "v1", "kind": "Node",

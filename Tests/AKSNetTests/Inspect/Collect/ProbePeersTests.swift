@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func azureCNIPingsARunningPodThatIsNotHostNetwork() {
-        let vnet: JSONObject = ["kubernetes.azure.com/podnetwork-type": "vnet"]
+        let vnet = ["kubernetes.azure.com/podnetwork-type": "vnet"]
         let nodes = [T.node("a1", cidr: nil, labels: vnet), T.node("a2", cidr: nil, labels: vnet), T.node("a3", cidr: nil, labels: vnet)]
         let pods = [FakeObjects.pod("host", node: "a1", ip: "10.224.0.4", hostNetwork: true),
                     FakeObjects.pod("web", node: "a1", ip: "10.224.0.20"),
