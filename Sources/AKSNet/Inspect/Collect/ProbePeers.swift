@@ -1,8 +1,9 @@
 import KubeModel
 
-/// What a node pings to see another node's pod network (pure): on kubenet and overlay, the
-/// first address of the peer's IPv4 podCIDR (the bridge, the pods' gateway); on Azure CNI
-/// (pods on VNet IPs, no podCIDR), the IP of a Running pod on the peer that is not hostNetwork.
+/// What a node pings to see another node's pod network (pure): on kubenet, the first address
+/// of the peer's IPv4 podCIDR (cbr0, the pods' gateway); on Azure CNI (pods on VNet IPs, no
+/// podCIDR) and overlay (no bridge holds that address), the IP of a Running pod on the peer
+/// that is not hostNetwork ("-": none, the peer is listed as skipped).
 public enum ProbePeers {
     /// Every Linux node's probe address ("-" when it has none), by node name.
     public static func addresses(nodes: [JSONValue], runningPods: [JSONValue]) -> [String: String] {
@@ -27,11 +28,13 @@ public enum ProbePeers {
         return out
     }
 
-    /// Whether pods get VNet addresses (Azure CNI node subnet or pod subnet): no podCIDR to ping.
+    /// Whether the probe pings a pod rather than the podCIDR's first address: Azure CNI (pods on
+    /// VNet IPs, no podCIDR) and overlay (a podCIDR, but no bridge: nothing holds its first address).
     public static func usesVNetPodIPs(_ node: JSONValue) -> Bool {
         let labels = node["metadata"]?["labels"]
         if labels?["kubernetes.azure.com/podnetwork-type"]?.stringValue == "vnet" { return true }
-        if labels?["kubernetes.azure.com/azure-cni-overlay"]?.stringValue == "true" { return false }
+        if labels?["kubernetes.azure.com/azure-cni-overlay"]?.stringValue == "true" { return true }
+        if labels?["kubernetes.azure.com/podnetwork-type"]?.stringValue == "overlay" { return true }
         return podCIDRv4(node) == nil
     }
 

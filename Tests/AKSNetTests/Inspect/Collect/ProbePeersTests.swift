@@ -7,14 +7,16 @@ import Testing
 @Suite struct ProbePeersTests {
     typealias T = InspectCollectorTests
 
-    @Test func kubenetAndOverlayPingThePodCIDRsFirstAddress() {
+    @Test func kubenetPingsThePodCIDRsFirstAddressOverlayAPod() {
         let nodes = [T.node("n1", cidr: "10.244.0.0/24"), T.node("n2", cidr: "10.244.1.0/24"),
                      T.node("o1", cidr: "10.244.64.0/18", labels: ["kubernetes.azure.com/azure-cni-overlay": "true"]),
+                     T.node("o2", cidr: "10.244.128.0/18", labels: ["kubernetes.azure.com/azure-cni-overlay": "true"]),
                      T.node("w1", os: "windows", cidr: "10.244.9.0/24")]
-        let addresses = ProbePeers.addresses(nodes: nodes, runningPods: [])
-        #expect(addresses == ["n1": "10.244.0.1", "n2": "10.244.1.1", "o1": "10.244.64.1"])
+        let addresses = ProbePeers.addresses(nodes: nodes, runningPods: [FakeObjects.pod("p", node: "o1", ip: "10.244.64.9")])
+        #expect(addresses == ["n1": "10.244.0.1", "n2": "10.244.1.1", "o1": "10.244.64.9", "o2": "-"])
         #expect(ProbePeers.peers(of: "n2", addresses: addresses) == [ProbePeer(node: "n1", address: "10.244.0.1"),
-                                                                  ProbePeer(node: "o1", address: "10.244.64.1")])
+                                                                  ProbePeer(node: "o1", address: "10.244.64.9"),
+                                                                  ProbePeer(node: "o2", address: "-")])
     }
 
     @Test func azureCNIPingsARunningPodThatIsNotHostNetwork() {
