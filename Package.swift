@@ -43,13 +43,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "kubectl-aksnet-lab", dependencies: ["AKSNetLab"]),
+        // bench/inspect-parse's program (the inspect parsers in a release build, no lab).
+        .executableTarget(name: "inspect-parse-bench", dependencies: ["AKSNet"], path: "bench/InspectParse"),
         // Process running for every test target (no Foundation.Process: it hung on CI).
         .target(name: "TestSupport", dependencies: ["KubeModel"], path: "Tests/TestSupport"),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
         .testTarget(name: "KubeWireTests", dependencies: ["TestSupport", "KubeWire", "KubeModel"]),
         .testTarget(name: "KubeConfigTests", dependencies: ["TestSupport", "KubeConfig", "KubeModel"], exclude: ["Fixtures"]),
         .testTarget(name: "KubeClientTests", dependencies: ["TestSupport", "KubeClient", "KubeConfig", "KubeModel"]),
-        .testTarget(name: "AKSNetTests", dependencies: ["TestSupport", "AKSNet", "KubeModel"]),
+        .testTarget(name: "AKSNetTests", dependencies: ["TestSupport", "AKSNet", "KubeModel"], exclude: ["Inspect/Fixtures"]),
         .testTarget(name: "AKSNetCLITests", dependencies: ["TestSupport", "AKSNetCLI"]),
         .testTarget(name: "AKSNetLabTests", dependencies: ["TestSupport", "AKSNetLab", "KubeModel", "KubeClient", "KubeConfig"]),
     ],

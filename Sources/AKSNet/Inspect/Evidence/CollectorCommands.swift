@@ -30,3 +30,9 @@ public enum CollectorCommands {
     /// `PEER ADDRESS ok|fail`), the only way a node sees a route missing from the VNet's route table.
     public static let podNetworkProbe = "pod-network-probe"
 }
+
+extension CollectorCommands {
+    /// `/proc/net/snmp` (the `Udp:` lines carry RcvbufErrors), read by the udp-rcvbuf-errors check.
+    /// Added by the analysis work; the collector script should `cat /proc/net/snmp` under this id.
+    public static let netSNMP = "net-snmp"
+}

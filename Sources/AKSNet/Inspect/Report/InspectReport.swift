@@ -2,63 +2,43 @@ import KubeModel
 
 /// The result of analysing `ClusterEvidence`: the cluster's facts, its findings and the
 /// data-path explanation. Renderers (text, JSON, Markdown, HTML) take only this value.
-/// Schema `aksnet.io/inspect/v1` (schema/inspect-v1.schema.json).
-///
-/// SKELETON (session 4): the analysis work fills this in; the shape of `json` is the schema's.
+/// Schema `aksnet.io/inspect/v1` (schema/inspect-v1.schema.json). A pure function of the
+/// evidence: no clock is read, so `--from BUNDLE` gives the same report.
 public struct InspectReport: Sendable, Equatable {
     public static let apiVersion = "aksnet.io/inspect/v1"
-    public var evidence: ClusterEvidence
-    public var findings: [Finding]
+    public static let kind = "InspectReport"
 
-    public init(evidence: ClusterEvidence, findings: [Finding]) {
+    /// What the report was made from (kept for bundles; not part of the JSON report).
+    public var evidence: ClusterEvidence
+    public var cluster: ClusterFacts
+    public var nodes: [NodeFacts]
+    public var pools: [PoolFacts]
+    /// Sorted: errors first, then by id and node.
+    public var findings: [Finding]
+    public var dataPath: DataPath?
+    public var notCollected: [NotCollectedNode]
+
+    public init(evidence: ClusterEvidence, cluster: ClusterFacts = ClusterFacts(), nodes: [NodeFacts] = [],
+                pools: [PoolFacts] = [], findings: [Finding], dataPath: DataPath? = nil, notCollected: [NotCollectedNode] = []) {
         self.evidence = evidence
+        self.cluster = cluster
+        self.nodes = nodes
+        self.pools = pools
         self.findings = findings
+        self.dataPath = dataPath
+        self.notCollected = notCollected
     }
+
+    public var collectedAt: String { evidence.collectedAt }
+    public var context: String? { evidence.context }
+    public var server: String? { evidence.server }
+    public var missingPermissions: [String] { evidence.missingPermissions }
+    public var apiErrors: [String: String] { evidence.apiErrors }
 
     /// Exit code the command gives: 3 when an error finding exists, else 0.
     public var exitCode: Int32 { findings.contains { $0.severity == .error } ? 3 : 0 }
-}
 
-/// One thing inspect found, with the lines that show it and what to change.
-public struct Finding: Sendable, Equatable {
-    public enum Severity: String, Sendable, Comparable {
-        case error, warning, info
-        public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
-        var rank: Int { self == .error ? 0 : self == .warning ? 1 : 2 }
-    }
-
-    /// Stable: `missing-route`, `ip-forward-off`, … (scripts and the HTML key on it).
-    public var id: String
-    public var severity: Severity
-    public var title: String
-    public var nodes: [String]
-    public var evidence: [EvidenceLine]
-    public var fix: String
-
-    public init(id: String, severity: Severity, title: String, nodes: [String], evidence: [EvidenceLine], fix: String) {
-        self.id = id
-        self.severity = severity
-        self.title = title
-        self.nodes = nodes
-        self.evidence = evidence
-        self.fix = fix
-    }
-}
-
-/// A line quoted verbatim from what was collected: which node, which command (a
-/// `CollectorCommands` id or `api:KEY`), which line (1-based) and its text.
-public struct EvidenceLine: Sendable, Equatable {
-    public var node: String?
-    public var source: String
-    public var line: Int?
-    public var text: String
-
-    public init(node: String?, source: String, line: Int?, text: String) {
-        self.node = node
-        self.source = source
-        self.line = line
-        self.text = text
-    }
+    public func findings(_ id: String) -> [Finding] { findings.filter { $0.id == id } }
 }
 
 /// `-o` of inspect.
