@@ -51,6 +51,12 @@ struct InspectLab {
         return report?["findings"] as? [[String: Any]] ?? []
     }
 
+    /// `cluster.FIELD` of a JSON report.
+    static func clusterFact(_ reportJSON: String, _ field: String) -> String? {
+        let report = (try? JSONSerialization.jsonObject(with: Data(reportJSON.utf8))) as? [String: Any]
+        return (report?["cluster"] as? [String: Any])?[field] as? String
+    }
+
     func managedPods() throws -> String {
         try cluster.k(["get", "pods,daemonsets", "-A", "-l", Self.managed, "-o", "name"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -5,8 +5,8 @@ import Testing
 /// Azure CNI and overlay labs: the collectors see each mode's own files and ping what that mode
 /// routes (a Running pod's IP on the peer: a VNet IP on Azure CNI, an overlay IP on overlay).
 @Suite(.serialized) struct InspectModesOnLabTests {
-    @Test func azureCNI() throws {
-        let lab = try InspectLab(["--nodes", "2", "--network-plugin", "azure"])
+    @Test func azureCNIWithAzureNPM() throws {
+        let lab = try InspectLab(["--nodes", "2", "--network-plugin", "azure", "--network-policy", "azure"])
         defer { lab.down() }
         let nodes = try lab.cluster.nodes()
         try lab.cluster.run("a", node: nodes[0])
@@ -21,6 +21,9 @@ import Testing
         #expect(InspectLab.output(evidence, nodes[0], "pod-network-probe") == "\(nodes[1]) \(podB) ok\n")
         let report = InspectLab.findings(run.stdout)
         #expect(!report.contains { $0["severity"] as? String == "error" }, "\(report)")
+        #expect(InspectLab.clusterFact(run.stdout, "networkMode") == "azure-cni-node-subnet")
+        #expect(InspectLab.clusterFact(run.stdout, "kubeProxyMode") == "iptables")
+        #expect(InspectLab.clusterFact(run.stdout, "policyEngine") == "azure-npm")
     }
 
     @Test func overlay() throws {
@@ -35,5 +38,7 @@ import Testing
         let evidence = try InspectLab.evidence(bundle)
         #expect(InspectLab.output(evidence, nodes[0], "cni-config")?.contains("15-azure-swift-overlay.conflist") == true)
         #expect(InspectLab.output(evidence, nodes[0], "pod-network-probe") == "\(nodes[1]) \(try lab.cluster.podIP("b")) ok\n")
+        #expect(InspectLab.clusterFact(run.stdout, "networkMode") == "azure-cni-overlay")
+        #expect(!InspectLab.findings(run.stdout).contains { $0["severity"] as? String == "error" })
     }
 }

@@ -20,6 +20,9 @@ import Testing
         #expect(run.status == 0, "\(run)")
         #expect(run.stderr.contains("inspect: 2/2 nodes, 0 failed"), "progress: \(run.stderr)")
         #expect((try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) is [String: Any], "JSON on stdout")
+        #expect(!InspectLab.findings(run.stdout).contains { $0["severity"] as? String == "error" }, "a healthy lab has no error finding")
+        #expect(InspectLab.clusterFact(run.stdout, "networkMode") == "kubenet")
+        #expect(InspectLab.clusterFact(run.stdout, "policyEngine") == "none")
         let evidence = try InspectLab.evidence(bundle)
         for node in nodes {
             let collected = try #require(InspectLab.node(evidence, node))
