@@ -152,6 +152,23 @@ import Glibc
         #expect(api.pods(in: HelperLabels.namespace).isEmpty, "deleted although it never ran")
     }
 
+    @Test func aHelperThatNeverRunsTimesOutAsTheNodesReason() throws {
+        let api = Self.cluster([Self.node("n1"), Self.node("n2")], faults: [.neverRuns])
+        let evidence = try InspectCollector(client: api, options: Self.options { $0.startTimeout = 0.3 }).collect()
+        #expect(evidence.nodes.allSatisfy { !$0.collected && $0.reason?.contains("Timeout: not running after 0s") == true },
+                "\(evidence.nodes.map(\.reason))")
+        #expect(api.pods(in: HelperLabels.namespace).isEmpty)
+    }
+
+    @Test func aRestrictedHelperNamespaceIsEveryNodesReason() throws {
+        let api = Self.cluster([Self.node("n1"), FakeObjects.namespace("aksnet-system", enforce: "restricted")])
+        let evidence = try InspectCollector(client: api, options: Self.options()).collect()
+        let node = try #require(evidence.node("n1"))
+        #expect(!node.collected && node.reason?.hasPrefix("helper refused by PodSecurity: namespace aksnet-system enforces PodSecurity \"restricted\"") == true,
+                "\(String(describing: node.reason))")
+        #expect(!api.calls.contains { $0.verb == "create" && $0.path.hasSuffix("/pods") })
+    }
+
     @Test func aViewerGetsTheAPIPartAndWhatIsMissing() throws {
         let api = Self.cluster([Self.node("n1"), Self.node("n2")],
                                faults: [.createForbidden("pods is forbidden: User \"viewer\" cannot create resource \"pods\" in API group \"\" in the namespace \"aksnet-system\"")])
