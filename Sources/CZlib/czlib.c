@@ -133,3 +133,17 @@ int czlib_gunzip(const uint8_t *input, size_t length, size_t limit, uint8_t **ou
 }
 
 void czlib_release(uint8_t *buffer) { free(buffer); }
+
+/* A gzip stream written to a file descriptor as it comes (the bundle, entry by entry). */
+void *czlib_gz_fdopen(int fd) { return (void *)gzdopen(fd, "wb6"); }
+int czlib_gz_write(void *file, const uint8_t *bytes, size_t length) {
+    while (length > 0) {
+        unsigned chunk = length > 0x40000000u ? 0x40000000u : (unsigned)length;
+        int written = gzwrite((gzFile)file, bytes, chunk);
+        if (written <= 0) return -1;
+        bytes += written;
+        length -= (size_t)written;
+    }
+    return 0;
+}
+int czlib_gz_close(void *file) { return gzclose((gzFile)file) == Z_OK ? 0 : -1; }

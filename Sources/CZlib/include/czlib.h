@@ -20,4 +20,9 @@ int czlib_deflate_sync(czlib_stream *stream, const uint8_t *input, size_t length
 int czlib_gzip(const uint8_t *input, size_t length, uint8_t **output, size_t *produced);
 int czlib_gunzip(const uint8_t *input, size_t length, size_t limit, uint8_t **output, size_t *produced);
 void czlib_release(uint8_t *buffer);
+
+/* A gzip stream onto `fd` (which it then owns: czlib_gz_close closes it). NULL / -1 on error. */
+void *czlib_gz_fdopen(int fd);
+int czlib_gz_write(void *file, const uint8_t *bytes, size_t length);
+int czlib_gz_close(void *file);
 #endif

@@ -8,19 +8,22 @@ public enum InspectBundle {
     public static let evidenceFile = "evidence.json"
     public static let reportFile = "report.json"
 
-    /// The archive's files, in order.
-    public static func entries(evidence: ClusterEvidence, reportJSON: String) -> [Tar.Entry] {
-        var entries = [
-            Tar.Entry(path: evidenceFile, bytes: Array((evidence.json.serialized(indent: 2) + "\n").utf8)),
-            Tar.Entry(path: reportFile, bytes: Array((reportJSON.hasSuffix("\n") ? reportJSON : reportJSON + "\n").utf8)),
-        ]
+    /// The archive's files, in order, made one at a time (a 100-node bundle is never all in memory).
+    public static func eachEntry(evidence: ClusterEvidence, reportJSON: String, _ body: (Tar.Entry) throws(InspectError) -> Void) throws(InspectError) {
+        try body(Tar.Entry(path: evidenceFile, bytes: Array((evidence.json.serialized(indent: 2) + "\n").utf8)))
+        try body(Tar.Entry(path: reportFile, bytes: Array((reportJSON.hasSuffix("\n") ? reportJSON : reportJSON + "\n").utf8)))
         for node in evidence.nodes {
             for run in node.runs {
                 let base = "nodes/" + safeName(node.node) + "/" + safeName(run.id)
-                entries.append(Tar.Entry(path: base + ".txt", bytes: Array(run.output.utf8)))
-                if !run.stderr.isEmpty { entries.append(Tar.Entry(path: base + ".stderr.txt", bytes: Array(run.stderr.utf8))) }
+                try body(Tar.Entry(path: base + ".txt", bytes: Array(run.output.utf8)))
+                if !run.stderr.isEmpty { try body(Tar.Entry(path: base + ".stderr.txt", bytes: Array(run.stderr.utf8))) }
             }
         }
+    }
+
+    public static func entries(evidence: ClusterEvidence, reportJSON: String) -> [Tar.Entry] {
+        var entries: [Tar.Entry] = []
+        try? eachEntry(evidence: evidence, reportJSON: reportJSON) { entries.append($0) }
         return entries
     }
 
@@ -33,10 +36,28 @@ public enum InspectBundle {
         return gzipped
     }
 
-    /// Writes the bundle to `path` (created or truncated, mode 0600).
+    /// Writes the bundle to `path` (created or truncated, mode 0600), gzip'd as it goes.
     public static func write(evidence: ClusterEvidence, reportJSON: String, to path: String) throws(InspectError) {
-        let bytes = try archive(evidence: evidence, reportJSON: reportJSON, mtime: Int(WallClock.now))
-        do { try PrivateFile.write(bytes, to: path) } catch { throw InspectError.bundle("cannot write the bundle \(path): \(error.description)") }
+        let stream: GzipFile
+        do { stream = try GzipFile(path: path) } catch { throw InspectError.bundle("cannot write the bundle \(path): \(error.description)") }
+        let mtime = Int(WallClock.now)
+        do {
+            try eachEntry(evidence: evidence, reportJSON: reportJSON) { entry throws(InspectError) in
+                do { try stream.write(try Tar.record(entry, mtime: mtime)) } catch let failure as Tar.Failure {
+                    throw InspectError.bundle("cannot write the bundle: \(failure.description)")
+                } catch {
+                    throw InspectError.bundle("cannot write the bundle \(path): \(error)")
+                }
+            }
+            try stream.write(Tar.trailer)
+            try stream.close()
+        } catch let error as InspectError {
+            stream.abandon()
+            throw error
+        } catch {
+            stream.abandon()
+            throw InspectError.bundle("cannot write the bundle \(path): \(error)")
+        }
     }
 
     /// The evidence of a bundle (gzip'd or plain tar), or of a bare evidence.json.

@@ -20,14 +20,22 @@ public enum Tar {
 
     public static func write(_ entries: [Entry], mtime: Int = 0) throws(Failure) -> [UInt8] {
         var out: [UInt8] = []
-        for entry in entries {
-            out += try header(entry, mtime: mtime)
-            out += entry.bytes
-            out += [UInt8](repeating: 0, count: (512 - entry.bytes.count % 512) % 512)
-        }
-        out += [UInt8](repeating: 0, count: 1024)
+        for entry in entries { out += try record(entry, mtime: mtime) }
+        out += trailer
         return out
     }
+
+    /// One file as it goes in the archive: header, bytes, padding to 512.
+    public static func record(_ entry: Entry, mtime: Int) throws(Failure) -> [UInt8] {
+        var out = try header(entry, mtime: mtime)
+        out.reserveCapacity(512 + entry.bytes.count + 512)
+        out += entry.bytes
+        out += [UInt8](repeating: 0, count: (512 - entry.bytes.count % 512) % 512)
+        return out
+    }
+
+    /// The two zero blocks that end an archive.
+    public static let trailer = [UInt8](repeating: 0, count: 1024)
 
     static func header(_ entry: Entry, mtime: Int) throws(Failure) -> [UInt8] {
         let path = Array(entry.path.utf8)
