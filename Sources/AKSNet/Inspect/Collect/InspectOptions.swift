@@ -17,9 +17,10 @@ public struct InspectOptions: Sendable, Equatable {
     public var startTimeout = 120.0
     /// How long one node's exec may take (seconds).
     public var execTimeout = 300.0
-    /// Bytes kept of one command's output, and of one node's whole stream.
-    public var commandLimit = 16 << 20
-    public var nodeLimit = 48 << 20
+    /// Bytes kept of one command's output, and of one node's whole stream: a 100,000-rule
+    /// `iptables-save -c` (~15 MB) fits; an endless output is cut and marked.
+    public var commandLimit = 32 << 20
+    public var nodeLimit = 64 << 20
     public var session = HelperLabels.newSessionID()
     public var commandLine = ""
     public var createdBy = ""
