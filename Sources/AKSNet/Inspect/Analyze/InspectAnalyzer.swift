@@ -32,6 +32,7 @@ public enum InspectAnalyzer {
         findings += MTUCheck.run(context)
         findings += PolicyDropCheck.run(context)
         findings += ServiceEndpointsCheck.run(context)
+        findings += IPVSCheck.run(context)
         findings += KubeProxyConsistencyCheck.run(context)
         findings += CNIConfigCheck.run(context)
         findings += ResolvConfCheck.run(context)

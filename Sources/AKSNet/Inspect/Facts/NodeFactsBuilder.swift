@@ -50,6 +50,12 @@ enum NodeFactsBuilder {
         facts.kubeProxyMode = state.kubeProxyMode ?? inferredKubeProxyMode(state)
         facts.cniConfigFiles = state.cniFiles.map(\.path)
         facts.interfaces = (state.interfaces ?? []).map { interface(of: $0, internalIPs: facts.internalIPs) }
+        // The node IP on a bridge (azure0): the NIC is the port of that bridge that is not a pod's veth.
+        if !facts.interfaces.contains(where: { $0.role == .nic }),
+           let bridge = facts.interfaces.first(where: { $0.role == .bridge && $0.addresses.contains { facts.internalIPs.contains(String($0.prefix { $0 != "/" })) } }),
+           let index = facts.interfaces.firstIndex(where: { $0.master == bridge.name && $0.role == .other }) {
+            facts.interfaces[index].role = .nic
+        }
         facts.routes = ((state.routes ?? []) + (state.routes6 ?? [])).filter { $0.table == "main" && $0.type != "local" }.map {
             RouteFacts(destination: $0.destination, gateway: $0.gateway, device: $0.device, table: $0.table)
         }
@@ -73,10 +79,11 @@ enum NodeFactsBuilder {
         let name = entry.name
         if name == "lo" || entry.linkType == "loopback" {
             role = .loopback
+        } else if entry.kind == "bridge" || name == "cbr0" || name == "azure0" || name == "cni0" {
+            // Azure CNI's legacy bridge mode moves the node IP onto azure0: still the pod bridge.
+            role = .bridge
         } else if entry.addresses.contains(where: { internalIPs.contains($0.local) }) {
             role = .nic
-        } else if entry.kind == "bridge" || name == "cbr0" || name == "azure0" || name == "cni0" {
-            role = .bridge
         } else if name.hasPrefix("veth") || name.hasPrefix("azv") || name.hasPrefix("lxc") || name.hasPrefix("cali") {
             role = .podVeth
         } else if name == "kube-ipvs0" || name.hasPrefix("cilium_") || name == "kube-bridge" || name.hasPrefix("vxlan") {

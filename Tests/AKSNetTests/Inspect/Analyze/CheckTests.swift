@@ -153,3 +153,21 @@ import Testing
         _ = InspectRenderer.render(report, format: .json, color: false)
     }
 }
+
+@Suite struct InspectIPVSCheckTests {
+    @Test func aVirtualServiceWithoutRealServers() throws {
+        var evidence = LabEvidence(nodes: 1).evidence
+        evidence.nodes[0].runs.removeAll { $0.id == CollectorCommands.ipvsadm }
+        evidence.nodes[0].runs.append(CommandRun(id: CollectorCommands.ipvsadm, argv: [], exitCode: 0, durationMs: 1, output: """
+        IP Virtual Server version 1.2.1 (size=4096)
+        Prot LocalAddress:Port Scheduler Flags
+          -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+        TCP  10.0.0.1:443 rr
+          -> 10.224.255.4:443             Masq    1      0          0
+        UDP  10.0.0.10:53 rr
+        """))
+        let finding = try #require(InspectAnalyzer.analyze(evidence).findings("ipvs-no-real-servers").first)
+        #expect(finding.evidence.map(\.text) == ["UDP  10.0.0.10:53 rr"])
+        #expect(finding.evidence.first?.line == 6)
+    }
+}

@@ -102,3 +102,13 @@ import Testing
         for bad in ["", "10.0.0", "10.0.0.256/8", "1.2.3.4/33", "a.b.c.d", "1.2.3.4/x"] { #expect(IPv4Range(bad) == nil, "\(bad)") }
     }
 }
+
+/// Azure CNI's legacy bridge mode: the node IP lives on azure0, eth0 is its port.
+@Suite struct InspectInterfaceRoleTests {
+    @Test func azureBridgeModeKeepsAzure0ABridgeAndEth0TheNIC() {
+        let addr = #"[{"ifname":"eth0","mtu":1500,"master":"azure0","flags":["UP"],"linkinfo":{"info_kind":"ether"},"addr_info":[]},{"ifname":"azure0","mtu":1500,"flags":["UP"],"linkinfo":{"info_kind":"bridge"},"addr_info":[{"family":"inet","local":"10.240.0.4","prefixlen":16}]},{"ifname":"azv1234abcd567","mtu":1500,"master":"azure0","flags":["UP"],"addr_info":[]}]"#
+        let evidence = NodeEvidence(node: "n", collected: true, runs: [CommandRun(id: CollectorCommands.ipAddr, argv: [], exitCode: 0, durationMs: 0, output: addr)])
+        let facts = NodeFactsBuilder.node(name: "n", object: ["status": ["addresses": [["type": "InternalIP", "address": "10.240.0.4"]]]], state: NodeState(evidence))
+        #expect(facts.interfaces.map(\.role) == [.nic, .bridge, .podVeth])
+    }
+}
