@@ -38,7 +38,8 @@ mkdir -p "$tmp" || exit 70
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM HUP
 mark="@@aksnet:$nonce"
-now_ms() { read -r up _ < /proc/uptime; s=${up%.*}; c=${up#*.}; c=${c%"${c#??}"}; echo $(( s * 1000 + ${c#0} * 10 )); }
+# now_ms: NOW = milliseconds of uptime (no subshell: forks are what a node pays for here)
+now_ms() { read -r up _ < /proc/uptime; s=${up%.*}; c=${up#*.}; c=${c%"${c#??}"}; NOW=$(( s * 1000 + ${c#0} * 10 )); }
 begin() { id=$1; shift; printf '%s begin %s' "$mark" "$id"; for a in "$@"; do printf ' %s' "$a"; done; printf '\n'; }
 finish() {
   # finish ID RC START: the captured stdout (cut at the limit), stderr, then the end line
@@ -47,13 +48,14 @@ finish() {
   head -c "$limit" "$tmp/out"
   printf '\n%s stderr %s\n' "$mark" "$1"
   head -c 65536 "$tmp/err"
-  printf '\n%s end %s exit=%s ms=%s truncated=%s limit=%s\n' "$mark" "$1" "$2" $(( $(now_ms) - $3 )) "$cut" "$limit"
+  now_ms
+  printf '\n%s end %s exit=%s ms=%s truncated=%s limit=%s\n' "$mark" "$1" "$2" $(( NOW - $3 )) "$cut" "$limit"
 }
 # run ID TIMEOUT ARGV…: a program under timeout
 run() {
   id=$1; t=$2; shift 2
   begin "$id" "$@"
-  start=$(now_ms)
+  now_ms; start=$NOW
   : > "$tmp/err"
   { timeout "$t" "$@" 2>"$tmp/err"; echo $? > "$tmp/rc"; } | head -c $(( limit + 1 )) > "$tmp/out"
   read -r rc < "$tmp/rc" || rc=141
@@ -64,7 +66,7 @@ fn() {
   id=$1; shift
   desc=""; while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do desc="$desc $1"; shift; done; shift
   begin "$id" $desc
-  start=$(now_ms)
+  now_ms; start=$NOW
   : > "$tmp/err"
   { "$@" 2>"$tmp/err"; echo $? > "$tmp/rc"; } | head -c $(( limit + 1 )) > "$tmp/out"
   read -r rc < "$tmp/rc" || rc=141
@@ -74,9 +76,15 @@ fn() {
 root=/host
 [ -d "$root" ] || root=""
 host=""
-if [ -n "$root" ] && chroot "$root" true 2>/dev/null; then host="chroot $root"; fi
+have=" "
+# Which of the node's own programs exist, asked once (one chroot, not one per program).
+if [ -n "$root" ] && chroot "$root" true 2>/dev/null; then
+  host="chroot $root"
+  have=" $($host sh -c 'for p in "$@"; do command -v "$p" >/dev/null 2>&1 && printf "%s " "$p"; done' sh \
+    iptables-save ip6tables-save iptables-legacy-save ip6tables-legacy-save nft journalctl sysctl)"
+fi
 # on_host NAME: whether the node has this program
-on_host() { [ -n "$host" ] && $host sh -c 'command -v "$1" >/dev/null 2>&1' sh "$1"; }
+on_host() { case "$have" in *" $1 "*) return 0 ;; esac; return 1; }
 # files PATTERN…: each file under the node's root, after `==> PATH <==`; exit 1 when none
 files() {
   found=0
@@ -93,17 +101,21 @@ files() {
   [ "$found" = 1 ] || { echo "not found: $*" >&2; return 1; }
 }
 sysctls() {
-  for k in net.ipv4.ip_forward net.ipv6.conf.all.forwarding net.ipv4.conf.all.rp_filter net.ipv4.conf.default.rp_filter \
-    net.ipv4.conf.eth0.rp_filter net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables \
-    net.netfilter.nf_conntrack_max net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_buckets \
-    net.core.rmem_max net.core.rmem_default net.core.wmem_max net.core.netdev_max_backlog net.ipv4.udp_mem \
-    net.ipv4.udp_rmem_min net.ipv4.ip_local_port_range net.ipv4.tcp_mtu_probing net.ipv6.conf.all.disable_ipv6; do
+  # sysctl(8) reads them all in one process (procps and busybox print `key = value`); a key the
+  # kernel lacks is one error line. Without sysctl, /proc/sys one by one.
+  if command -v sysctl >/dev/null 2>&1; then sysctl $SYSCTLS; return 0; fi
+  for k in $SYSCTLS; do
     f=/proc/sys/$(echo "$k" | tr . /)
     if [ -r "$f" ]; then printf '%s = %s\n' "$k" "$(tr '\t' ' ' < "$f")"; else echo "sysctl: cannot stat $f: No such file or directory" >&2; fi
   done
   return 0
 }
 readproc() { cat "$1"; }
+SYSCTLS="net.ipv4.ip_forward net.ipv6.conf.all.forwarding net.ipv4.conf.all.rp_filter net.ipv4.conf.default.rp_filter
+  net.ipv4.conf.eth0.rp_filter net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables
+  net.netfilter.nf_conntrack_max net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_buckets
+  net.core.rmem_max net.core.rmem_default net.core.wmem_max net.core.netdev_max_backlog net.ipv4.udp_mem
+  net.ipv4.udp_rmem_min net.ipv4.ip_local_port_range net.ipv4.tcp_mtu_probing net.ipv6.conf.all.disable_ipv6"
 kernlog() {
   for f in $root/var/log/kern.log $root/var/log/messages; do
     if [ -r "$f" ]; then grep -a 'nf_conntrack: table full' "$f" | tail -n 50; return 0; fi
