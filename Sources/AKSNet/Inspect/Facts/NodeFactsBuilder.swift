@@ -70,6 +70,11 @@ enum NodeFactsBuilder {
     static func inferredKubeProxyMode(_ state: NodeState) -> KubeProxyMode? {
         if state.interfaces?.contains(where: { $0.name == "kube-ipvs0" }) == true || state.ipvs?.isEmpty == false { return .ipvs }
         if state.iptables?.table("nat")?.chain("KUBE-SERVICES") != nil { return .iptables }
+        // kube-proxy's nftables mode keeps its rules in `table ip kube-proxy` (nft -j: "name": "kube-proxy").
+        if let nft = state.evidence.run(CollectorCommands.nftRuleset)?.output,
+           nft.contains("\"name\": \"kube-proxy\"") || nft.contains("\"name\":\"kube-proxy\"") || nft.contains("table ip kube-proxy") {
+            return .nftables
+        }
         return nil
     }
 

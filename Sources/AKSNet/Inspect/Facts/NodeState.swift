@@ -69,16 +69,23 @@ public struct NodeState: Sendable {
 
     public func sysctl(_ key: String) -> LineValue<String>? { sysctls[key] }
 
+    /// The collector cut this run's output: checks that conclude from something *missing* in it
+    /// (no MASQUERADE rule, no KUBE-SEP rule) must not run on it.
+    public func truncated(_ id: String) -> Bool { evidence.run(id)?.truncated ?? false }
+
     /// The evidence line of a run's 1-based line.
     public func line(_ source: String, _ number: Int?, _ text: String) -> EvidenceLine {
         EvidenceLine(node: node, source: source, line: number, text: text)
     }
 
-    /// Rules of both iptables families (IPv4 first), with the source they came from.
-    public var allRules: [(source: String, table: String, rule: IptablesRule)] {
-        var result: [(String, String, IptablesRule)] = []
+    /// Rules of both iptables families (IPv4 first) that `predicate` (table name, rule) accepts,
+    /// with the source they came from. Only matches are copied: a dump may hold 100,000 rules.
+    public func rules(where predicate: (String, IptablesRule) -> Bool) -> [(source: String, table: String, rule: IptablesRule)] {
+        var result: [(source: String, table: String, rule: IptablesRule)] = []
         for (source, dump) in [(CollectorCommands.iptablesSave, iptables), (CollectorCommands.ip6tablesSave, ip6tables)] {
-            for table in dump?.tables ?? [] { for rule in table.rules { result.append((source, table.name, rule)) } }
+            for table in dump?.tables ?? [] {
+                for rule in table.rules where predicate(table.name, rule) { result.append((source, table.name, rule)) }
+            }
         }
         return result
     }

@@ -34,7 +34,6 @@ enum PoolFactsBuilder {
                 if let slash = address.firstIndex(of: "/") { subnets.append(IPv6Prefix.network(String(address[..<slash]), prefix: Int(address[address.index(after: slash)...]) ?? 128)) }
             }
         }
-        if subnets.isEmpty { subnets = node.internalIPs.filter { !IPText.isIPv6($0) }.map { "\($0)/32" } }
         return subnets
     }
 }

@@ -106,6 +106,17 @@ import Testing
         #expect(!(finding?.title.contains("ipvsadm") ?? true))
     }
 
+    /// A dump the collector cut may have lost the MASQUERADE rule: no conclusion from its absence.
+    @Test func aTruncatedDumpIsNotReadForMissingRules() {
+        let lab = LabEvidence(plugin: .kubenet, breaks: [.noMasquerade(0)])
+        var evidence = lab.evidence
+        #expect(InspectAnalyzer.analyze(evidence).findings("no-masquerade").count == 1)
+        if let i = evidence.nodes[0].runs.firstIndex(where: { $0.id == CollectorCommands.iptablesSave }) { evidence.nodes[0].runs[i].truncated = true }
+        let report = InspectAnalyzer.analyze(evidence)
+        #expect(report.findings("no-masquerade").isEmpty)
+        #expect(report.findings("output-truncated").first?.nodes == [lab.name(0)])
+    }
+
     @Test func nonMasqueradeCIDRsLeavingOutThePodRange() {
         let report = Self.analyze { evidence in
             evidence.api[APIEvidenceKeys.kubeSystemConfigMaps] = ["items": [

@@ -40,6 +40,16 @@ import Testing
         #expect(report.cluster.policyEngine == .cilium)
     }
 
+    @Test func kubeProxyModeFromANodesRulesWhenProxyModeIsNotAnswered() {
+        func state(_ runs: [(String, String)]) -> NodeState {
+            NodeState(NodeEvidence(node: "n", collected: true, runs: runs.map { CommandRun(id: $0.0, argv: [], exitCode: 0, durationMs: 0, output: $0.1) }))
+        }
+        #expect(NodeFactsBuilder.inferredKubeProxyMode(state([(CollectorCommands.iptablesSave, "*nat\n:KUBE-SERVICES - [0:0]\nCOMMIT\n")])) == .iptables)
+        #expect(NodeFactsBuilder.inferredKubeProxyMode(state([(CollectorCommands.ipAddr, #"[{"ifname":"kube-ipvs0","addr_info":[]}]"#)])) == .ipvs)
+        #expect(NodeFactsBuilder.inferredKubeProxyMode(state([(CollectorCommands.nftRuleset, #"{"nftables": [{"table": {"family": "ip", "name": "kube-proxy", "handle": 3}}]}"#)])) == .nftables)
+        #expect(NodeFactsBuilder.inferredKubeProxyMode(state([(CollectorCommands.iptablesSave, "*filter\nCOMMIT\n")])) == nil)
+    }
+
     @Test func kubeProxyModeFromUpstreamConfigMap() {
         let evidence = ClusterEvidence(collectedAt: "t", api: [APIEvidenceKeys.kubeSystemConfigMaps: ["items": [
             ["metadata": ["name": "kube-proxy"], "data": ["config.conf": "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nipvs:\n  scheduler: rr\nmode: \"ipvs\"\n"]],

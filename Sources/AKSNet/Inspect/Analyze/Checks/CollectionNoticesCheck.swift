@@ -6,20 +6,33 @@ enum CollectionNoticesCheck: InspectCheck {
     /// their failure is only worth an info line when they matter.
     static func run(_ context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
+        // Nodes failing the same commands share one finding (evidence from the first few of them).
+        var failures: [[String]: (nodes: [String], lines: [EvidenceLine])] = [:]
+        var order: [[String]] = []
         for state in context.states where state.evidence.collected {
             let failed = state.evidence.runs.filter { !$0.succeeded && !optional($0.id, context) }
-            if !failed.isEmpty {
-                findings.append(Finding(
-                    id: "command-failed", severity: .info,
-                    title: "\(failed.count) collector command(s) failed on \(state.node): \(failed.map(\.id).joined(separator: ", "))",
-                    nodes: [state.node],
-                    evidence: failed.map { run in
-                        let message = TextScan.lines(run.stderr).first.map { TextScan.trimmed($0) } ?? ""
-                        return state.line(run.id, nil, "\(run.argv.joined(separator: " ")): " + (run.exitCode.map { "exit \($0)" } ?? "did not finish")
-                                          + (message.isEmpty ? "" : ": \(message)"))
-                    },
-                    fix: "The checks that read these outputs said nothing for \(state.node); run the commands on the node to see why (kubectl aksnet jump \(state.node) --shell)."))
+            guard !failed.isEmpty else { continue }
+            let key = failed.map(\.id).sorted()
+            if failures[key] == nil { order.append(key); failures[key] = ([], []) }
+            failures[key]?.nodes.append(state.node)
+            if (failures[key]?.nodes.count ?? 0) <= 3 {
+                failures[key]?.lines += failed.map { run in
+                    let message = TextScan.lines(run.stderr).first.map { TextScan.trimmed($0) } ?? ""
+                    return state.line(run.id, nil, "\(run.argv.joined(separator: " ")): " + (run.exitCode.map { "exit \($0)" } ?? "did not finish")
+                                      + (message.isEmpty ? "" : ": \(message)"))
+                }
             }
+        }
+        for key in order {
+            guard let group = failures[key] else { continue }
+            let where_ = group.nodes.count == 1 ? "on \(group.nodes[0])" : "on \(group.nodes.count) nodes"
+            findings.append(Finding(
+                id: "command-failed", severity: .info,
+                title: "\(key.count) collector command(s) failed \(where_): \(key.joined(separator: ", "))",
+                nodes: group.nodes, evidence: group.lines,
+                fix: "The checks that read these outputs said nothing for those nodes; run the commands on a node to see why (kubectl aksnet jump \(group.nodes[0]) --shell)."))
+        }
+        for state in context.states where state.evidence.collected {
             let truncated = state.evidence.runs.filter(\.truncated)
             if !truncated.isEmpty {
                 findings.append(Finding(
@@ -63,6 +76,7 @@ enum CollectionNoticesCheck: InspectCheck {
     static func optional(_ id: String, _ context: AnalysisContext) -> Bool {
         switch id {
         case CollectorCommands.ipvsadm: return context.cluster.kubeProxyMode != .ipvs
+        case CollectorCommands.kubeProxyMode: return context.cluster.dataplane == .cilium || context.cluster.kubeProxyMode == .none
         case CollectorCommands.localDNSCorefile: return !context.cluster.dns.localDNS
         case CollectorCommands.iptablesLegacySave, CollectorCommands.ip6tablesLegacySave, CollectorCommands.nftRuleset: return true
         case CollectorCommands.ip6tablesSave, CollectorCommands.ip6Route, CollectorCommands.ip6Rule: return context.cluster.ipFamilies == .ipv4

@@ -36,7 +36,7 @@ enum ConntrackFullCheck: InspectCheck {
                 what.append("conntrack -S: drop \(stats["drop"]), early_drop \(stats["early_drop"])")
                 lines += stats.lines.prefix(4).map { state.line(CollectorCommands.conntrackStats, $0.line, $0.text) }
             }
-            for (source, table, rule) in state.allRules where dropsEveryNewConnection(rule, table: table, in: state) {
+            for (source, table, rule) in state.rules(where: { table, rule in dropsEveryNewConnection(rule, table: table, in: state) }) {
                 severity = .error
                 what.append("every NEW connection is dropped before NAT (\(table) \(rule.chain))")
                 lines.append(state.line(source, rule.line, rule.text))

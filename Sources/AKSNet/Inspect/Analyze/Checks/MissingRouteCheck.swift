@@ -62,9 +62,9 @@ enum MissingRouteCheck: InspectCheck {
     /// probe failed because of policy (`policy-drop` reports it), not because of a route.
     static func droppedByPolicy(_ address: String, on node: String, _ context: AnalysisContext) -> Bool {
         guard let state = context.state(node) else { return false }
-        return state.allRules.contains { item in
-            (item.rule.target == "DROP" || item.rule.target == "REJECT") && (" " + item.rule.matches + " ").contains(" -d \(address)/32 ")
-        }
+        return !state.rules { _, rule in
+            (rule.target == "DROP" || rule.target == "REJECT") && (" " + rule.matches + " ").contains(" -d \(address)/32 ")
+        }.isEmpty
     }
 
     /// The node a probe targets: the peer named in it, or the node whose podCIDR holds its address.

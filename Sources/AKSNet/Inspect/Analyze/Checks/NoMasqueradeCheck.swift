@@ -10,7 +10,7 @@ enum NoMasqueradeCheck: InspectCheck {
         guard context.cluster.dataplane != .cilium, context.cluster.networkMode.needsMasquerade else { return [] }
         var findings: [Finding] = []
         for state in context.collected {
-            guard let nat = state.iptables?.table("nat"), nat.chain("POSTROUTING") != nil else { continue }
+            guard !state.truncated(CollectorCommands.iptablesSave), let nat = state.iptables?.table("nat"), nat.chain("POSTROUTING") != nil else { continue }
             var reachable = nat.reachable(from: "POSTROUTING")
             reachable.remove("KUBE-POSTROUTING")
             let snat = nat.rules.contains { rule in

@@ -19,7 +19,7 @@ enum PolicyDropCheck: InspectCheck {
     static func run(_ context: AnalysisContext) -> [Finding] {
         var findings: [Finding] = []
         for state in context.collected {
-            let dropping = state.allRules.filter { $0.table == "filter" && isPolicyDrop($0.rule) && ($0.rule.packets ?? 0) > 0 }
+            let dropping = state.rules { table, rule in table == "filter" && (rule.packets ?? 0) > 0 && isPolicyDrop(rule) }
             guard !dropping.isEmpty else { continue }
             let chains = Array(Set(dropping.map(\.rule.chain))).sorted()
             let packets = dropping.reduce(UInt64(0)) { $0 &+ ($1.rule.packets ?? 0) }

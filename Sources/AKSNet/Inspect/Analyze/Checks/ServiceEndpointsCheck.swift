@@ -40,10 +40,13 @@ enum ServiceEndpointsCheck: InspectCheck {
         return findings
     }
 
+    /// One finding per set of empty chains, naming every node that has that set (a 1,000-node
+    /// cluster missing one service's endpoints gives one warning, not 1,000).
     static func chainFindings(_ context: AnalysisContext) -> [Finding] {
-        var findings: [Finding] = []
+        var groups: [[String]: (nodes: [String], lines: [EvidenceLine])] = [:]
+        var order: [[String]] = []
         for state in context.collected {
-            guard let nat = state.iptables?.table("nat") else { continue }
+            guard !state.truncated(CollectorCommands.iptablesSave), let nat = state.iptables?.table("nat") else { continue }
             var hasSEP: Set<String> = []
             for rule in nat.rules where rule.chain.hasPrefix("KUBE-SVC-") && (rule.target?.hasPrefix("KUBE-SEP-") ?? false) {
                 hasSEP.insert(rule.chain)
@@ -52,14 +55,24 @@ enum ServiceEndpointsCheck: InspectCheck {
             let used = Set(nat.rules.filter { $0.chain == "KUBE-SERVICES" }.compactMap(\.target))
             let empty = nat.chains.filter { $0.name.hasPrefix("KUBE-SVC-") && used.contains($0.name) && !hasSEP.contains($0.name) }
             guard !empty.isEmpty else { continue }
-            let jumps = nat.rules.filter { $0.chain == "KUBE-SERVICES" && empty.map(\.name).contains($0.target ?? "") }
-            findings.append(Finding(
-                id: chainID, severity: .warning,
-                title: "\(empty.count) service chain(s) on \(state.node) have no endpoint (KUBE-SEP) rules",
-                nodes: [state.node], evidence: jumps.prefix(8).map { state.line(CollectorCommands.iptablesSave, $0.line, $0.text) },
-                fix: "The services named in the comments have no ready endpoints, or kube-proxy on \(state.node) is behind: "
-                    + "kubectl get endpointslices -A; kubectl -n kube-system logs -l component=kube-proxy --tail 50 on that node."))
+            let key = empty.map(\.name).sorted()
+            if groups[key] == nil {
+                order.append(key)
+                let emptyNames = Set(key)
+                let jumps = nat.rules.filter { $0.chain == "KUBE-SERVICES" && emptyNames.contains($0.target ?? "") }
+                groups[key] = ([], jumps.prefix(8).map { state.line(CollectorCommands.iptablesSave, $0.line, $0.text) })
+            }
+            groups[key]?.nodes.append(state.node)
         }
-        return findings
+        return order.compactMap { key in
+            guard let group = groups[key] else { return nil }
+            let where_ = group.nodes.count == 1 ? "on \(group.nodes[0])" : "on \(group.nodes.count) nodes"
+            return Finding(
+                id: chainID, severity: .warning,
+                title: "\(key.count) service chain(s) \(where_) have no endpoint (KUBE-SEP) rules",
+                nodes: group.nodes, evidence: group.lines,
+                fix: "The services named in the comments have no ready endpoints, or kube-proxy is behind on those nodes: "
+                    + "kubectl get endpointslices -A; kubectl -n kube-system logs -l component=kube-proxy --tail 50.")
+        }
     }
 }
