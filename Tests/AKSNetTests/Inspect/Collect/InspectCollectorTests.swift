@@ -60,7 +60,7 @@ import Glibc
         let api = Self.cluster([Self.node("n1", cidr: "10.244.0.0/24"), Self.node("n2", cidr: "10.244.1.0/24")])
         let evidence = try InspectCollector(client: api, options: Self.options()).collect()
         #expect(evidence.nodes.map(\.node) == ["n1", "n2"])
-        #expect(evidence.nodes.allSatisfy { $0.collected && $0.reason == nil })
+        #expect(evidence.nodes.allSatisfy { $0.collected && $0.reason == nil }, "\(evidence.nodes.map(\.reason))")
         #expect(evidence.node("n1")?.run(CollectorCommands.sysctls)?.output == "net.ipv4.ip_forward = 1\n")
         #expect(evidence.node("n1")?.run(CollectorCommands.podNetworkProbe)?.output == "n2 10.244.1.1 ok\n")
         #expect(evidence.node("n2")?.run(CollectorCommands.podNetworkProbe)?.output == "n1 10.244.0.1 ok\n")
