@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The plugin (kubectl-aksnet) links libcurl, libyaml and the Swift runtime only.
+// The plugin (kubectl-aksnet) links libcurl, libyaml, libz (which libcurl loads anyway) and the Swift runtime only.
 let package = Package(
     name: "aksnet",
     platforms: [.macOS(.v13)],
@@ -18,14 +18,16 @@ let package = Package(
     targets: [
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CYAML", linkerSettings: [.linkedLibrary("yaml")]),
-        // zlib for the lab's SPDY/3.1 (kubectl port-forward's tunnelled SPDY); the plugin does not use it.
+        // zlib for the lab's SPDY/3.1 (kubectl port-forward's tunnelled SPDY) and for inspect's
+        // `--bundle FILE.tar.gz` / `--from` in the plugin: libcurl already loads libz into the
+        // plugin's process, so linking it adds no library the plugin did not already have.
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "KubeModel"),
         .target(name: "KubeWire", dependencies: ["KubeModel"]),
         .target(name: "KubeConfig", dependencies: ["KubeModel", "CYAML"]),
         .target(name: "KubeClient", dependencies: ["KubeModel", "KubeConfig", "KubeWire", "CCurl"]),
         // The domain: helper pods, their lifecycle, sniff (and later jump, inspect).
-        .target(name: "AKSNet", dependencies: ["KubeModel", "KubeClient", "KubeWire"]),
+        .target(name: "AKSNet", dependencies: ["KubeModel", "KubeClient", "KubeWire", "CZlib"]),
         .target(name: "AKSNetCLI", dependencies: [
             "KubeModel", "KubeConfig", "KubeClient", "AKSNet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

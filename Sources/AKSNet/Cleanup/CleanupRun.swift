@@ -10,6 +10,8 @@ extension Cleanup {
             case deletePod
             /// An ephemeral container: its process stopped (it cannot be deleted).
             case stopContainer
+            /// Inspect's DaemonSet: deleted (its pods go with it).
+            case deleteDaemonSet
         }
 
         public enum Result: Equatable, Sendable {
@@ -38,7 +40,16 @@ extension Cleanup {
         let namespaces = scope.namespaces
         let pods = try find(namespaces: namespaces, olderThan: olderThan, now: now)
         let containers = try findEphemeral(namespaces: namespaces, olderThan: olderThan, now: now)
+        let daemonSets = try findDaemonSets(namespaces: namespaces, olderThan: olderThan, now: now)
         var report = Report()
+        for leftover in daemonSets {
+            var result = Report.Result.dryRun
+            if !dryRun {
+                do { try deleteDaemonSet(leftover); result = .done } catch { result = .failed(error.description) }
+            }
+            report.entries.append(.init(action: .deleteDaemonSet, subject: "daemonset/\(leftover.name) in \(leftover.namespace)",
+                                        age: leftover.age, result: result))
+        }
         for leftover in pods {
             var result = Report.Result.dryRun
             if !dryRun {

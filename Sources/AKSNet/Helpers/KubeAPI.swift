@@ -55,3 +55,12 @@ extension KubeAPI {
         try logs(namespace: namespace, pod: pod, container: container, tailLines: nil)
     }
 }
+
+extension KubeAPI {
+    /// `GET /version` as the server sent it. A cluster that cannot say (an in-memory fake)
+    /// answers not found; KubeClient asks the server (KubeClient+KubeAPI.swift).
+    public func serverVersion() throws(KubeError) -> JSONValue {
+        if let client = self as? KubeClient { return try client.json(HTTPRequest(path: "/version")) }
+        throw KubeError(kind: .notFound, httpStatus: 404, message: "the server could not find the requested resource (get /version)")
+    }
+}

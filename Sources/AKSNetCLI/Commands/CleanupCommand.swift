@@ -39,7 +39,7 @@ struct CleanupCommand: ParsableCommand {
         }
         for entry in report.entries {
             let age = entry.age.map { " (age \(Durations.shortAge($0)))" } ?? ""
-            let verb = entry.action == .deletePod ? "deleted" : "stopped"
+            let verb = entry.action == .stopContainer ? "stopped" : "deleted"
             switch entry.result {
             case .done: StandardStreams.writeOutput("\(entry.subject) \(verb)\(age)\n")
             case .dryRun: StandardStreams.writeOutput("\(entry.subject) would be \(verb)\(age) (dry run)\n")

@@ -5,8 +5,8 @@ public struct RootCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "kubectl aksnet",
         abstract: "Kubernetes networking on AKS: capture packets, reach nodes, explain the node network.",
-        subcommands: [VersionCommand.self, SniffCommand.self, JumpCommand.self, CleanupCommand.self, ManifestsCommand.self,
-                      CompletionCommand.self, ExecCommand.self, PortForwardCommand.self])
+        subcommands: [VersionCommand.self, SniffCommand.self, JumpCommand.self, InspectCommand.self, CleanupCommand.self,
+                      ManifestsCommand.self, CompletionCommand.self, ExecCommand.self, PortForwardCommand.self])
 
     public init() {}
 }

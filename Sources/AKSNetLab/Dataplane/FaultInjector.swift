@@ -94,6 +94,10 @@ struct FaultInjector {
             let rules = [
                 "*mangle", ":\(chain) - [0:0]",
                 "-A PREROUTING -j \(chain)", "-A OUTPUT -j \(chain)",
+                // The kubelet's streams stay: on AKS they ride the konnectivity agent's tunnel, a
+                // connection established long before the table filled (and a real full table drops
+                // some new connections, not every one): exec into the node still works, as there.
+                "-A \(chain) -p tcp --dport \(LabAddressPlan.kubeletPort) -j RETURN",
                 "-A \(chain) -m conntrack --ctstate NEW -m comment --comment \"aksnet-lab fault: nf_conntrack: table full, dropping packet\" -j DROP",
                 "COMMIT",
             ].joined(separator: "\n") + "\n"

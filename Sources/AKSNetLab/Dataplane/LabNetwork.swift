@@ -255,10 +255,13 @@ public final class LabNetwork: @unchecked Sendable {
         case .conntrackFull(let n): return .conntrackFull(node: try resolve(n))
         case .mtuMismatch(let n, let mtu): return .mtuMismatch(node: try resolve(n), mtu: mtu)
         case .policyDrop(let pod):
-            guard let found = state.pods.first(where: { $0.name == pod }), !found.hostNetwork else {
+            // Pods the kubelet made are NAME.NAMESPACE here; a bare NAME is a pod of `default`,
+            // as kubectl reads it.
+            let found = state.pods.first(where: { $0.name == pod }) ?? state.pods.first(where: { $0.name == pod + ".default" })
+            guard let found, !found.hostNetwork else {
                 throw LabNetworkError.unknownPod(pod)
             }
-            return fault
+            return .policyDrop(pod: found.name)
         }
     }
 

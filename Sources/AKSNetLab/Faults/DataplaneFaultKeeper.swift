@@ -60,6 +60,7 @@ final class DataplaneFaultKeeper: @unchecked Sendable {
         for fault in wanted where !network.faults.contains(fault) {
             do {
                 try network.apply(fault)
+                if case .conntrackFull(let node) = fault { NodeKernelLog.conntrackTableFull(node: node, directory: directory) }
                 LabDaemon.log("fault \(fault) applied")
             } catch {
                 if reported.insert(fault.description).inserted { LabDaemon.log("fault \(fault): \(error)") }

@@ -107,7 +107,9 @@ enum ClusterObjects {
         let system = "kube-system"
         func daemonSet(_ name: String, image: String, labels: JSONValue) -> JSONValue {
             ["apiVersion": "apps/v1", "kind": "DaemonSet",
-             "metadata": ["name": .string(name), "namespace": .string(system), "labels": labels],
+             // Played by the lab's own dataplane (no pods): see DaemonSetPlan.
+             "metadata": ["name": .string(name), "namespace": .string(system), "labels": labels,
+                          "annotations": [DaemonSetPlan.emulatedAnnotation: "true"]],
              "spec": ["selector": ["matchLabels": labels],
                       "template": ["metadata": ["labels": labels],
                                    "spec": ["hostNetwork": true, "containers": [["name": .string(name), "image": .string(image)]]]]]]

@@ -38,7 +38,7 @@ struct LabConfig: Codable, Equatable {
         }
         // The same bound as --nodes: each node is a network namespace and processes on this machine.
         let total = pools.reduce(0) { $0 + $1.count }
-        guard (1...20).contains(total) else { throw LabError("--nodepools: 1 to 20 nodes in all, got \(total)") }
+        guard (1...100).contains(total) else { throw LabError("--nodepools: 1 to 100 nodes in all, got \(total)") }
         return pools
     }
 

@@ -22,6 +22,7 @@ enum LabDaemon {
         var streaming: NodeStreamingServers?
         var kubelet: LabKubelet?
         var services: ServiceController?
+        var daemonSets: DaemonSetController?
         var sshds: [LabProcess] = []
         var faultKeeper: DataplaneFaultKeeper?
         // Stop order: the fault keeper, the API server, the kubelets' streaming servers, the service controller,
@@ -31,6 +32,7 @@ enum LabDaemon {
             if let server { blocking { await server.shutdown() } }
             if let streaming { blocking { await streaming.shutdown() } }
             services?.stop()
+            daemonSets?.stop()
             kubelet?.stop()
             for sshd in sshds { sshd.stop() }
             if !sshds.isEmpty { _ = NodeSSH(directory: directory).stopLeftovers() }
@@ -50,6 +52,7 @@ enum LabDaemon {
         for fault in config.faults {
             try network.apply(try LabFault.parse(fault, defaultNode: network.nodes.first?.name ?? ""))
         }
+        for case .conntrackFull(let node) in network.faults { NodeKernelLog.conntrackTableFull(node: node, directory: directory) }
         let podRuntime = LabKubelet(store: store, network: network, directory: directory.path, registry: config.registry)
         try podRuntime.start()
         kubelet = podRuntime
@@ -59,6 +62,9 @@ enum LabDaemon {
         let serviceController = ServiceController(store: store, network: network)
         try serviceController.start()
         services = serviceController
+        let daemonSetController = DaemonSetController(store: store)
+        try daemonSetController.start()
+        daemonSets = daemonSetController
         // Each node's kubelet serves exec/attach/port-forward/logs on NODE_IP:10250 in the node's namespace;
         // the API server reaches them from the control plane's namespace, through the VNet router.
         let sandboxes = SandboxRegistry(podRuntime)

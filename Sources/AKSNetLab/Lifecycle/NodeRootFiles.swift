@@ -14,6 +14,9 @@ enum NodeRootFiles {
         try put("/etc/hostname", node.name + "\n")
         try put("/etc/resolv.conf", "nameserver 168.63.129.16\nsearch \(node.name).internal.cloudapp.net\n")
         try put("/etc/os-release", "PRETTY_NAME=\"Ubuntu 22.04.5 LTS\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"22.04\"\nID=ubuntu\n")
+        // The kernel log rsyslog keeps on an Ubuntu node (inspect greps it for `nf_conntrack: table full`).
+        try put("/var/log/kern.log", "")
+        try linkAlternatives(root: root)
         switch plugin {
         case "kubenet":
             let cidr = node.podCIDR?.description ?? ""
@@ -58,6 +61,23 @@ enum NodeRootFiles {
                 }
 
                 """)
+        }
+    }
+
+    /// Debian's iptables programs are links through /etc/alternatives (`iptables-save` →
+    /// `/etc/alternatives/iptables-save` → `xtables-nft-multi`). A node's `/` has its own
+    /// /etc, so without these the node's iptables-save is a dangling link under `chroot /host`
+    /// (an Ubuntu node has them). Each points where this machine's does.
+    static func linkAlternatives(root: String) throws {
+        let alternatives = "/etc/alternatives"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: alternatives) else { return }
+        let folder = root + alternatives
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for name in names where name.hasPrefix("iptables") || name.hasPrefix("ip6tables") || name.hasPrefix("arptables")
+            || name.hasPrefix("ebtables") {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: alternatives + "/" + name) else { continue }
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
+            try FileManager.default.createSymbolicLink(atPath: folder + "/" + name, withDestinationPath: target)
         }
     }
 }

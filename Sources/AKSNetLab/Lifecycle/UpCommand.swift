@@ -32,7 +32,7 @@ struct UpCommand: ParsableCommand {
         }
         guard kubeProxy == "iptables" else { throw ValidationError("--kube-proxy must be iptables or ipvs") }
         guard ["ipv4", "dual"].contains(ipFamily) else { throw ValidationError("--ip-family must be ipv4 or dual") }
-        guard (1...20).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 20") }
+        guard (1...100).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 100") }
         guard (0...4).contains(windowsNodes) else { throw ValidationError("--windows-nodes must be between 0 and 4") }
         if let nodepools {
             do { _ = try LabConfig.parsePools(nodepools) } catch { throw ValidationError("\(error)") }

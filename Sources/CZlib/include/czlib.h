@@ -15,4 +15,14 @@ void czlib_free(czlib_stream *stream);
  * `produced`. Returns 0, or -1 on a zlib error or when the output does not fit. */
 int czlib_inflate(czlib_stream *stream, const uint8_t *input, size_t length, uint8_t *output, size_t capacity, size_t *produced);
 int czlib_deflate_sync(czlib_stream *stream, const uint8_t *input, size_t length, uint8_t *output, size_t capacity, size_t *produced);
+/* A whole buffer gzipped / gunzipped (gzip or zlib framing, at most `limit` bytes out): `*output` is
+ * malloc'd, give it back with czlib_release. Return 0, or -1. */
+int czlib_gzip(const uint8_t *input, size_t length, uint8_t **output, size_t *produced);
+int czlib_gunzip(const uint8_t *input, size_t length, size_t limit, uint8_t **output, size_t *produced);
+void czlib_release(uint8_t *buffer);
+
+/* A gzip stream onto `fd` (which it then owns: czlib_gz_close closes it). NULL / -1 on error. */
+void *czlib_gz_fdopen(int fd);
+int czlib_gz_write(void *file, const uint8_t *bytes, size_t length);
+int czlib_gz_close(void *file);
 #endif

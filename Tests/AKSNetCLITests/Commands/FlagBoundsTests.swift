@@ -20,6 +20,7 @@ import TestSupport
         ("version", ["kubectl-aksnet", "version"], []),
         ("sniff", ["kubectl-aksnet", "sniff", "web-0", "-o", "f"], []),
         ("cleanup", ["kubectl-aksnet", "cleanup"], []),
+        ("inspect", ["kubectl-aksnet", "inspect"], []),
         ("exec", ["kubectl-aksnet", "exec", "web-0"], ["--", "sh"]),
         ("port-forward", ["kubectl-aksnet", "port-forward", "web-0", "80"], []),
     ]
@@ -42,6 +43,10 @@ import TestSupport
         cases.append(FlagCase(name: "manifests --write", argv: { ["kubectl-aksnet", "manifests", "--write=\($0)"] },
                               accepts: Set(HostileValues.all).subtracting([""])))
         cases.append(FlagCase(name: "completion SHELL", argv: { ["kubectl-aksnet", "completion", "--", $0] }, accepts: []))
+        // Int(_:) takes a sign: +5 is 5, in bounds.
+        cases.append(FlagCase(name: "inspect --concurrency", argv: { ["kubectl-aksnet", "inspect", "--concurrency=\($0)"] }, accepts: ["+5"]))
+        cases.append(FlagCase(name: "inspect --daemonset-threshold", argv: { ["kubectl-aksnet", "inspect", "--daemonset-threshold=\($0)"] },
+                              accepts: ["+5"]))
         // After -- so that a value like -1 is the positional, not an option.
         cases.append(FlagCase(name: "port-forward [LOCAL:]REMOTE", argv: { ["kubectl-aksnet", "port-forward", "web-0", "--", $0] },
                               accepts: ["+5"]))
@@ -89,6 +94,16 @@ import TestSupport
         (["kubectl-aksnet", "version", "--client", "--request-timeout", "9223372037"], false),
         (["kubectl-aksnet", "version", "--request-timeout", "1.5"], true),
         (["kubectl-aksnet", "cleanup", "--older-than", "1h30m"], true),
+        (["kubectl-aksnet", "inspect", "--concurrency", "1000", "--daemonset-threshold", "1000000"], true),
+        (["kubectl-aksnet", "inspect", "--concurrency", "1001"], false),
+        (["kubectl-aksnet", "inspect", "--daemonset-threshold", "1000001"], false),
+        (["kubectl-aksnet", "inspect", "--daemonset-threshold", "0"], false),
+        (["kubectl-aksnet", "inspect", "node/aks-np-0", "node/aks-np-1", "-o", "markdown"], true),
+        (["kubectl-aksnet", "inspect", "node/Bad_Name"], false),
+        (["kubectl-aksnet", "inspect", "aks-np-0"], false),
+        (["kubectl-aksnet", "inspect", "node/a", "--all-nodes"], false),
+        (["kubectl-aksnet", "inspect", "--from", "b.tar.gz", "-l", "agentpool=a"], false),
+        (["kubectl-aksnet", "inspect", "-o", "yaml"], false),
     ])
     func boundsAreWhereTheMessagesSay(argv: [String], taken: Bool) {
         let finished = Entry.check(argv)

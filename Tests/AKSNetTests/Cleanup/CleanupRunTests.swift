@@ -29,6 +29,20 @@ import Testing
         #expect(api.calls.filter { $0.verb == "delete" }.allSatisfy { $0.cleanup })
     }
 
+    @Test func inspectsDaemonSetIsFoundAndDeleted() throws {
+        let set: JSONValue = ["apiVersion": "apps/v1", "kind": "DaemonSet",
+                              "metadata": ["name": "aksnet-inspect-0a1b2c3d", "namespace": "aksnet-system",
+                                           "labels": [HelperLabels.managedByKey: "kubectl-aksnet", "aksnet.io/command": "inspect"],
+                                           "creationTimestamp": "2026-01-01T00:00:00Z"]]
+        let theirs: JSONValue = ["apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": ["name": "theirs", "namespace": "aksnet-system"]]
+        let api = FakeKubeAPI([set, theirs])
+        let report = try Cleanup(client: api).run(scope: .current("default"), olderThan: nil, dryRun: false, now: Self.now)
+        #expect(report.entries == [.init(action: .deleteDaemonSet, subject: "daemonset/aksnet-inspect-0a1b2c3d in aksnet-system",
+                                         age: 7200, result: .done)])
+        #expect(api.object(ResourcePath(group: "apps", resource: "daemonsets", namespace: "aksnet-system", name: "aksnet-inspect-0a1b2c3d")) == nil)
+        #expect(api.object(ResourcePath(group: "apps", resource: "daemonsets", namespace: "aksnet-system", name: "theirs")) != nil)
+    }
+
     @Test func olderThanLeavesYoungHelpers() throws {
         let api = FakeKubeAPI([Self.leftover("old"), Self.leftover("young", created: "2026-01-01T01:59:00Z")])
         let report = try Cleanup(client: api).run(scope: .allNamespaces, olderThan: 3600, dryRun: false, now: Self.now)

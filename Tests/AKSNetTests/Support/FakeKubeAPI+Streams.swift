@@ -13,16 +13,34 @@ extension FakeKubeAPI {
                handler: @escaping (WatchEvent) -> KubeClient.WatchDecision) throws(KubeError) {
         store.state.withLock { $0.calls.append(Call(verb: "watch", path: resource.path, cleanup: isCleanup)) }
         // Like a watch without a resourceVersion: the current objects first, as ADDED.
+        var seen: [String: JSONValue] = [:]
         for item in try list(resource, labelSelector: labelSelector, fieldSelector: fieldSelector, pageSize: 500).items {
+            seen[item.metadataName ?? ""] = item
             if handler(WatchEvent(type: .added, object: item)) == .stop { return }
         }
         while !isCancelled() {
             for event in advance() where resource.namespace == nil || event.object.metadataNamespace == resource.namespace {
                 guard event.object.matches(labelSelector: labelSelector), event.object.matches(fieldSelector: fieldSelector) else { continue }
+                seen[event.object.metadataName ?? ""] = event.object
                 if handler(event) == .stop { return }
+            }
+            // Another watch (a concurrent session) may have taken the step that changed an object
+            // this one watches: every watcher sees the change, as on a real server.
+            for item in current(resource, labelSelector: labelSelector, fieldSelector: fieldSelector)
+            where seen[item.metadataName ?? ""] != item {
+                seen[item.metadataName ?? ""] = item
+                if handler(WatchEvent(type: .modified, object: item)) == .stop { return }
             }
             usleep(2_000)
         }
+    }
+
+    /// The objects a watch covers, as they are now (not recorded as a call).
+    private func current(_ resource: ResourcePath, labelSelector: String?, fieldSelector: String?) -> [JSONValue] {
+        let prefix = "\(resource.group)|\(resource.resource)|" + (resource.namespace.map { "\($0)|" } ?? "")
+        return store.state.withLock { state in
+            state.objects.filter { $0.key.hasPrefix(prefix) }.map(\.value)
+        }.filter { $0.matches(labelSelector: labelSelector) && $0.matches(fieldSelector: fieldSelector) }
     }
 
     /// One step of the kubelet: each pod and ephemeral container waiting to start runs (or
