@@ -25,7 +25,7 @@ extension Cleanup {
 
     public func deleteDaemonSet(_ leftover: Leftover) throws(KubeError) {
         do {
-            try client.forCleanup.delete(ResourcePath(group: "apps", resource: "daemonsets", namespace: leftover.namespace,
+            _ = try client.forCleanup.delete(ResourcePath(group: "apps", resource: "daemonsets", namespace: leftover.namespace,
                                                       name: leftover.name), gracePeriodSeconds: 0, propagation: .background)
         } catch where error.kind == .notFound {
             return

@@ -2,7 +2,6 @@ import AKSNet
 import ArgumentParser
 import KubeClient
 import KubeModel
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,6 +25,7 @@ struct InspectCommand: ParsableCommand {
           kubectl aksnet inspect
           kubectl aksnet inspect node/aks-nodepool1-0 -o json --bundle net.tar.gz
           kubectl aksnet inspect --from net.tar.gz -o markdown
+          kubectl aksnet inspect --diff before.tar.gz after.tar.gz     (or --diff before.tar.gz: against the cluster now)
         """)
 
     @Argument(help: "node/NAME (one or more); default: every node (--all-nodes).")
@@ -48,6 +48,10 @@ struct InspectCommand: ParsableCommand {
 
     @Option(help: "Analyse a bundle (or its evidence.json) offline instead of a cluster.")
     var from: String?
+
+    @Option(name: .customLong("diff"), parsing: .upToNextOption,
+            help: "What changed: --diff A.tar.gz B.tar.gz, or --diff A.tar.gz against the cluster now (exit 3 when an error finding appeared).")
+    var diff: [String] = []
 
     @Option(help: "Nodes collected at a time (1-1000).")
     var concurrency: Int = 10
@@ -82,6 +86,11 @@ struct InspectCommand: ParsableCommand {
         if let selector, selector.isEmpty { throw ValidationError("--selector needs a label selector, e.g. agentpool=np1") }
         if let outputFile, outputFile.isEmpty { throw ValidationError("--output-file needs a file name") }
         if let bundle, bundle.isEmpty { throw ValidationError("--bundle needs a file name, e.g. net.tar.gz") }
+        if !diff.isEmpty {
+            guard diff.count <= 2, !diff.contains(where: \.isEmpty) else { throw ValidationError("--diff takes one or two bundles") }
+            if from != nil { throw ValidationError("--diff reads its bundles itself; drop --from") }
+            if bundle != nil && diff.count == 2 { throw ValidationError("--bundle keeps a live collection; --diff A B collects nothing") }
+        }
         if let from {
             if from.isEmpty { throw ValidationError("--from needs a bundle file") }
             if !targets.isEmpty || allNodes || selector != nil { throw ValidationError("--from analyses a bundle: it takes no node/NAME, --all-nodes or --selector") }
@@ -101,6 +110,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let format = InspectFormat(rawValue: format) ?? .text
+        if !diff.isEmpty { return try runDiff(format: format) }
         let evidence: ClusterEvidence
         if let from {
             do { evidence = try InspectBundle.read(path: from) } catch { throw CommandFailure(error.description) }
@@ -116,7 +126,34 @@ struct InspectCommand: ParsableCommand {
             StandardStreams.writeError("inspect: API-only report: this user may not \(evidence.missingPermissions.joined(separator: ", ")) in \(HelperLabels.namespace)\n")
         }
         let color = format == .text && outputFile == nil && StandardStreams.isTerminal(1) && Self.colorAllowed
-        var text = InspectRenderer.render(report, format: format, color: color)
+        try emit(InspectRenderer.render(report, format: format, color: color))
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    /// `--diff A [B]`: bundle A against bundle B or a fresh collection (kept with --bundle).
+    func runDiff(format: InspectFormat) throws {
+        func read(_ path: String) throws -> ClusterEvidence {
+            do { return try InspectBundle.read(path: path) } catch { throw CommandFailure(error.description) }
+        }
+        let old = try read(diff[0])
+        let new: ClusterEvidence
+        if diff.count == 2 {
+            new = try read(diff[1])
+        } else {
+            new = try collect()
+            if let bundle {
+                let json = InspectRenderer.render(InspectAnalyzer.analyze(new), format: .json, color: false)
+                do { try InspectBundle.write(evidence: new, reportJSON: json, to: bundle) } catch { throw CommandFailure(error.description) }
+            }
+        }
+        let result = InspectDiff.diff(old: old, new: new)
+        try emit(InspectDiffRenderer.render(result, format: format))
+        if result.exitCode != 0 { throw ExitCode(result.exitCode) }
+    }
+
+    /// The output, to --output-file (0600) or stdout, ending in a newline.
+    func emit(_ rendered: String) throws {
+        var text = rendered
         if !text.hasSuffix("\n") { text += "\n" }
         if let outputFile {
             do { try PrivateFile.write(Array(text.utf8), to: outputFile) } catch {
@@ -125,7 +162,6 @@ struct InspectCommand: ParsableCommand {
         } else {
             StandardStreams.writeOutput(text)
         }
-        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 
     /// NO_COLOR (any value, https://no-color.org) turns colour off; so does TERM=dumb.
@@ -154,32 +190,5 @@ struct InspectCommand: ParsableCommand {
         } catch {
             throw CommandFailure(error.description)
         }
-    }
-}
-
-/// The progress line on stderr: rewritten in place on a terminal, one plain line per change
-/// otherwise (logs, CI).
-/// Workers report from their own threads: one write at a time, and never a step back.
-final class ProgressLine: Sendable {
-    let enabled: Bool
-    let terminal: Bool
-    private let shown = Mutex(-1)
-
-    init(enabled: Bool) {
-        self.enabled = enabled
-        terminal = StandardStreams.isTerminal(2)
-    }
-
-    func show(_ progress: CollectProgress) {
-        guard enabled else { return }
-        shown.withLock { last in
-            guard progress.done > last else { return }
-            last = progress.done
-            StandardStreams.writeError(terminal ? "\r\u{1B}[K" + progress.line : progress.line + "\n")
-        }
-    }
-
-    func finish() {
-        if enabled && terminal { StandardStreams.writeError("\n") }
     }
 }

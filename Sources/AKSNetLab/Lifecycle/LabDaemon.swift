@@ -70,8 +70,10 @@ enum LabDaemon {
         let sandboxes = SandboxRegistry(podRuntime)
         let nodes = network.nodes
         let controlPlane = network.controlPlane.netns
+        let proxyMode = config.kubeProxy
         let streamingResult = blockingResult {
-            try await NodeStreamingServers.start(nodes: nodes, controlPlaneNetns: controlPlane, sandboxes: sandboxes, store: store)
+            try await NodeStreamingServers.start(nodes: nodes, controlPlaneNetns: controlPlane, sandboxes: sandboxes, store: store,
+                                                 proxyMode: proxyMode)
         }
         let nodeServers = try streamingResult.get()
         streaming = nodeServers

@@ -12,10 +12,10 @@ import TestSupport
 ///
 /// In a debug build argument-parser checks each command's own definition on every parse
 /// (`#if DEBUG` validators, ~80% of the time): about 20 ms an argv on this 2-core machine. So
-/// the suite parses `AKSNET_ARGV_FUZZ` argv per command (default 300; 1,500 took 8 min here) and, alongside,
+/// the suite parses `AKSNET_ARGV_FUZZ` argv per command (default 150; 20,000 a command, 100,000 in all, ran once: see README) and, alongside,
 /// 120,000 generated values through the exact parsers `validate()` calls.
 struct ArgvFuzzTests {
-    static let argvPerCommand = ProcessInfo.processInfo.environment["AKSNET_ARGV_FUZZ"].flatMap { Int($0) }.map { min(max($0, 1), 1_000_000) } ?? 300
+    static let argvPerCommand = ProcessInfo.processInfo.environment["AKSNET_ARGV_FUZZ"].flatMap { Int($0) }.map { min(max($0, 1), 1_000_000) } ?? 150
     static let kubeOptions = ["--kubeconfig", "--context", "--cluster", "--user", "-n", "--namespace", "-s", "--server", "--token",
                               "--certificate-authority", "--tls-server-name", "--as", "--as-group", "--as-uid", "--request-timeout", "-v"]
 
@@ -32,6 +32,11 @@ struct ArgvFuzzTests {
                                       "--daemonset-threshold", "--image", "--image-pull-secret"],
               switches: ["--all-nodes", "-q", "--quiet"],
               valid: ["node/aks-np-0", "json", "markdown", "10", "50", "agentpool=a", "b.tar.gz"]),
+        .init(prefix: ["kubectl-aksnet", "jump", "aks-node-0"],
+              options: kubeOptions + ["-l", "--ssh-user", "-i", "--identity", "-o", "--local-port", "--image", "--image-pull-secret",
+                                      "--deadline", "--profile"],
+              switches: ["--stdio", "--shell", "--print-ssh-config"],
+              valid: ["azureuser", "22", "0", "30m", "1h", "sysadmin", "netadmin", "StrictHostKeyChecking=yes"], suffix: ["--", "true"]),
         .init(prefix: ["kubectl-aksnet", "cleanup"], options: kubeOptions + ["--older-than"], switches: ["-A", "--dry-run"],
               valid: ["10m", "1h"]),
         .init(prefix: ["kubectl-aksnet", "exec", "web-0"], options: kubeOptions + ["-c"], switches: ["-i", "-t", "--attach"],

@@ -47,6 +47,10 @@ import TestSupport
         cases.append(FlagCase(name: "inspect --concurrency", argv: { ["kubectl-aksnet", "inspect", "--concurrency=\($0)"] }, accepts: ["+5"]))
         cases.append(FlagCase(name: "inspect --daemonset-threshold", argv: { ["kubectl-aksnet", "inspect", "--daemonset-threshold=\($0)"] },
                               accepts: ["+5"]))
+        let jump = ["kubectl-aksnet", "jump", "aks-node-0"]
+        cases.append(FlagCase(name: "jump --local-port", argv: { jump + ["--local-port=\($0)"] }, accepts: ["-0", "+5"]))
+        cases.append(FlagCase(name: "jump --deadline", argv: { jump + ["--deadline=\($0)"] }, accepts: []))
+        cases.append(FlagCase(name: "jump --stdio NODE PORT", argv: { ["kubectl-aksnet", "jump", "--stdio", "aks-node-0", $0] }, accepts: ["+5"]))
         // After -- so that a value like -1 is the positional, not an option.
         cases.append(FlagCase(name: "port-forward [LOCAL:]REMOTE", argv: { ["kubectl-aksnet", "port-forward", "web-0", "--", $0] },
                               accepts: ["+5"]))

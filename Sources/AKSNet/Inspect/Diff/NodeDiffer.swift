@@ -39,7 +39,8 @@ enum NodeDiffer {
         return run.output
     }
 
-    /// One line per route: `[table] dst via gw dev d proto p scope s src a type t mtu m`.
+    /// One line per route: `[table] dst via gw dev d proto p scope s src a type t mtu m`; IPv6
+    /// link-local and multicast routes left out (`perInterfaceIPv6`).
     static func routes(_ evidence: NodeEvidence?) -> [String] {
         var lines: [String] = []
         for id in [CollectorCommands.ipRoute, CollectorCommands.ip6Route] {
@@ -48,7 +49,7 @@ enum NodeDiffer {
                 lines += TextScan.lines(text).map { TextScan.trimmed($0) }.filter { !$0.isEmpty }
                 continue
             }
-            for r in routes {
+            for r in routes where !Self.perInterfaceIPv6(r.destination) {
                 var parts: [String] = []
                 if r.table != "main" { parts.append("table \(r.table)") }
                 if let type = r.type, type != "unicast" { parts.append(type) }
@@ -63,6 +64,13 @@ enum NodeDiffer {
             }
         }
         return lines
+    }
+
+    /// The routes the kernel makes for every IPv6 interface by itself (link-local fe80::/10 and
+    /// multicast ff00::/8): they come and go with each pod's veth and say nothing of the network.
+    static func perInterfaceIPv6(_ destination: String) -> Bool {
+        let d = destination.lowercased()
+        return d.hasPrefix("fe8") || d.hasPrefix("fe9") || d.hasPrefix("fea") || d.hasPrefix("feb") || d.hasPrefix("ff00::/8")
     }
 
     static func sysctls(_ old: NodeEvidence?, _ new: NodeEvidence?) -> [ValueChange] {

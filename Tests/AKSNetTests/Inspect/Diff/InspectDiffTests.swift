@@ -100,6 +100,22 @@ import KubeModel
         #expect(node2.cniFiles.map(\.status) == [.added] && node2.cniFiles.first?.path == "/etc/cni/net.d/99-extra.conf")
     }
 
+    /// A node whose interfaces got their IPv6 link-local addresses between two runs (a pod's new
+    /// veth, or a node just up): the kernel's own fe80::/ff00:: routes are no change of the network.
+    @Test func perInterfaceIPv6RoutesAreNoChange() throws {
+        let before = Self.report(Self.healthy)
+        let after = Self.report(Self.healthy) { r in
+            Self.edit(&r, node: 0, run: "ip-route", #"[{"dst":"default""#,
+                      #"[{"type":"local","dst":"fe80::205b:e0ff:fe5a:4b4a","table":"local","dev":"cbr0","protocol":"kernel","flags":[]},"#
+                      + #"{"dst":"fe80::/64","dev":"vethab12","protocol":"kernel","flags":[]},"#
+                      + #"{"type":"multicast","dst":"ff00::/8","table":"local","dev":"cbr0","protocol":"kernel","flags":[]},"#
+                      + #"{"dst":"10.99.0.0/16","gateway":"10.224.0.1","dev":"eth0","flags":[]},{"dst":"default""#)
+        }
+        let diff = InspectDiff.diff(old: before, new: after)
+        let node0 = try #require(diff.nodes.first { $0.node == ReportFixture.name(0) })
+        #expect(node0.routes == LineChanges(added: ["10.99.0.0/16 via 10.224.0.1 dev eth0"], removed: []), "only the real route")
+    }
+
     @Test func aFailedRunOnOneSideIsNoEvidenceOfRemovedState() {
         let before = Self.report(Self.healthy)
         let after = Self.report(Self.healthy) { r in
