@@ -118,7 +118,7 @@ chmod +x "$work/fakeswift/swift"
 PATH="$work/fakeswift:$PATH" PREFIX="$work/prefix" ROOT="$ROOT" bash -euo pipefail -c '
     source <(sed -n "/^log()/p; /^install_binaries()/,/^}/p; /^uninstall()/,/^}/p" "$ROOT/install.sh")
     install_binaries 2>/dev/null' || fail "install.sh install_binaries failed"
-want="kubectl-aksnet kubectl-aksnet-jump kubectl-aksnet-lab kubectl-aksnet-sniff kubectl_complete-aksnet kubectl_complete-aksnet-jump kubectl_complete-aksnet-sniff"
+want="kubectl-aksnet kubectl-aksnet-inspect kubectl-aksnet-jump kubectl-aksnet-lab kubectl-aksnet-sniff kubectl_complete-aksnet kubectl_complete-aksnet-inspect kubectl_complete-aksnet-jump kubectl_complete-aksnet-sniff"
 got=$(LC_ALL=C ls "$work/prefix" | tr '\n' ' ' | sed 's/ $//')
 [ "$got" = "$want" ] || fail "install put [$got] in PREFIX, not [$want]"
 answer=$(env -i PATH="$work/prefix:/usr/bin:/bin" KUBECONFIG=/nonexistent "$work/prefix/kubectl_complete-aksnet-sniff" --mode '')

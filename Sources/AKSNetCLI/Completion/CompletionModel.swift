@@ -65,8 +65,8 @@ public enum CompletionModel {
 
     public static let shells = ["bash", "zsh", "fish"]
 
-    /// The specs of the commands this build has (RootCommand's subcommands): a spec written ahead
-    /// of its command (inspect, built on another branch) is offered once the command exists.
+    /// The specs of the commands this build has (RootCommand's subcommands); CompleterTests checks
+    /// each against its command's help.
     public static var commands: [CompletionCommandSpec] {
         let names = Set(RootCommand.configuration.subcommands.map { $0.configuration.commandName ?? "" })
         return specs.filter { names.contains($0.name) }
@@ -87,10 +87,10 @@ public enum CompletionModel {
             .init("identity", "i", .file), .init("", "o"), .init("local-port"), .init("image"), .init("image-pull-secret"),
             .init("deadline"),
         ] + kubeFlags, positional: .node, listed: true),
-        // As DESIGN.md's command surface has it; CompleterTests checks it against the command's help once it exists.
         .init(name: "inspect", summary: "Explain each node's network, with findings", flags: [
-            .init("all-nodes", nil, .none), .init("output", "o", .choices(["text", "json", "markdown", "html"])),
-            .init("output-file", nil, .file), .init("bundle", nil, .file), .init("from", nil, .file), .init("concurrency"),
+            .init("all-nodes", nil, .none), .init("selector", "l"), .init("output", "o", .choices(["text", "json", "markdown", "html"])),
+            .init("output-file", nil, .file), .init("bundle", nil, .file), .init("from", nil, .file), .init("diff", nil, .file),
+            .init("concurrency"), .init("daemonset-threshold"), .init("image"), .init("image-pull-secret"), .init("quiet", "q", .none),
         ] + kubeFlags, positional: .nodeTargets, listed: true),
         .init(name: "cleanup", summary: "Delete helper pods aksnet commands left behind", flags: [
             .init("all-namespaces", "A", .none), .init("older-than"), .init("dry-run", nil, .none),

@@ -8,9 +8,7 @@ import KubeModel
 public final class ServiceController: @unchecked Sendable {
     private let store: LabStore
     private let network: LabNetwork
-    private let queue = DispatchQueue(label: "aksnet.lab.services")
-    private var subscriptions: [StoreSubscription] = []
-    private var pending = false
+    private let loop: ReconcileLoop
     private var applied: [ServiceSpec]?
     private var applied6: [ServiceSpec6]?
     private var written: [String: String] = [:]  // "plural/ns/name" → the object we wrote, serialized
@@ -18,34 +16,14 @@ public final class ServiceController: @unchecked Sendable {
     public init(store: LabStore, network: LabNetwork) {
         self.store = store
         self.network = network
+        loop = ReconcileLoop(label: "aksnet.lab.services", store: store, resources: [.services, .pods])
     }
 
     public func start() throws {
-        for resource in [ResourceType.services, .pods] {
-            let subscription = try store.subscribe(resource) { [weak self] _ in self?.schedule() }
-            queue.sync { subscriptions.append(subscription) }
-        }
-        schedule()
+        try loop.start { [weak self] in self?.sync() }
     }
 
-    public func stop() {
-        queue.sync {
-            for subscription in subscriptions { subscription.cancel() }
-            subscriptions = []
-        }
-    }
-
-    private func schedule() {
-        queue.async { [self] in
-            guard !pending else { return }
-            pending = true
-            queue.asyncAfter(deadline: .now() + .milliseconds(30)) { [self] in
-                pending = false
-                guard !subscriptions.isEmpty else { return }
-                sync()
-            }
-        }
-    }
+    public func stop() { loop.stop() }
 
     private func sync() {
         guard let services = try? store.list(.services, namespace: nil).items,

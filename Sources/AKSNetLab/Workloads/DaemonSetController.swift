@@ -8,40 +8,18 @@ import KubeModel
 /// bursts coalesced.
 final class DaemonSetController: @unchecked Sendable {
     private let store: LabStore
-    private let queue = DispatchQueue(label: "aksnet.lab.daemonsets")
-    private var subscriptions: [StoreSubscription] = []
-    private var pending = false
+    private let loop: ReconcileLoop
 
     init(store: LabStore) {
         self.store = store
+        loop = ReconcileLoop(label: "aksnet.lab.daemonsets", store: store, resources: [.daemonSets, .nodes, .pods])
     }
 
     func start() throws {
-        for resource in [ResourceType.daemonSets, .nodes, .pods] {
-            let subscription = try store.subscribe(resource) { [weak self] _ in self?.schedule() }
-            queue.sync { subscriptions.append(subscription) }
-        }
-        schedule()
+        try loop.start { [weak self] in self?.sync() }
     }
 
-    func stop() {
-        queue.sync {
-            for subscription in subscriptions { subscription.cancel() }
-            subscriptions = []
-        }
-    }
-
-    private func schedule() {
-        queue.async { [self] in
-            guard !pending else { return }
-            pending = true
-            queue.asyncAfter(deadline: .now() + .milliseconds(30)) { [self] in
-                pending = false
-                guard !subscriptions.isEmpty else { return }
-                sync()
-            }
-        }
-    }
+    func stop() { loop.stop() }
 
     private func sync() {
         guard let sets = try? store.list(.daemonSets, namespace: nil).items,

@@ -37,8 +37,8 @@ import Testing
             let probe = InspectLab.output(evidence, node, "pod-network-probe") ?? ""
             let peer = nodes.first { $0 != node } ?? ""
             #expect(probe.hasPrefix("\(peer) 10.244.") && probe.hasSuffix(".1 ok\n"), "\(node): \(probe)")
-            // No kube-proxy metrics endpoint in the lab: recorded as a failed run, not fatal.
-            #expect(InspectLab.run(evidence, node, "kube-proxy-mode")?["exitCode"] as? Int != 0)
+            // kube-proxy's metrics endpoint on the node (127.0.0.1:10249) says its mode.
+            #expect(InspectLab.output(evidence, node, "kube-proxy-mode") == "iptables", "\(node)")
         }
         let windows = InspectLab.nodes(evidence).first { ($0["node"] as? String)?.hasPrefix("akswin") == true }
         #expect(windows?["collected"] as? Bool == false && (windows?["hint"] as? String)?.contains("Get-HnsNetwork") == true)
