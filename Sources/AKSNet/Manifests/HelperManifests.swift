@@ -61,7 +61,21 @@ public enum HelperManifests {
         SuiteRoles.files.map { File(path: "rbac/\($0.name).yaml", comment: $0.comment, objects: $0.objects) }
     }
 
-    /// The hook for inspect: its collector pod and DaemonSet land here, from inspect's own
-    /// builders, when that command does (another branch). Nothing until then.
-    static var inspectFiles: [File] { [] }
+    /// inspect's collector (the node helper it acquires per node) and the DaemonSet it makes past
+    /// `--daemonset-threshold` nodes, from the builders InspectCollector and DaemonSetCollection call.
+    static var inspectFiles: [File] {
+        var inspect = InspectOptions()
+        inspect.session = session
+        inspect.commandLine = "kubectl aksnet inspect"
+        let helper = inspect.helperOptions
+        return [
+            File(path: "inspect/collector.yaml",
+                 comment: "inspect: one privileged hostNetwork collector per Linux node in aksnet-system (deadline 10 min); one exec runs the fixed collector script in it.",
+                 objects: [DebugPods.nodeHelper(name: HelperNames.nodeHelperPod(command: InspectOptions.command, node: node, session: session),
+                                                node: node, options: helper)]),
+            File(path: "inspect/daemonset.yaml",
+                 comment: "inspect past --daemonset-threshold nodes (default 50): one DaemonSet of the same container on the selected Linux nodes, deleted at the end of the run (and by cleanup).",
+                 objects: [DaemonSetCollection.daemonSet(name: DaemonSetCollection.name(session: session), nodes: [node], options: helper)]),
+        ]
+    }
 }

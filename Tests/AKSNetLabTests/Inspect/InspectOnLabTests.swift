@@ -77,9 +77,9 @@ import Testing
         let bundle = lab.dir + "/viewer.tar.gz"
         let run = try lab.inspect(["--context", "aksnet-lab-viewer", "-o", "json", "--bundle", bundle])
         #expect(run.status == 0 || run.status == 3, "\(run)")
-        #expect(run.stderr.contains("API-only report: this user may not create pods, create pods/exec in aksnet-system"), "\(run.stderr)")
+        #expect(run.stderr.contains("API-only report: this user may not create pods, create pods/exec, get pods/exec in aksnet-system"), "\(run.stderr)")
         let evidence = try InspectLab.evidence(bundle)
-        #expect(evidence["missingPermissions"] as? [String] == ["create pods", "create pods/exec"])
+        #expect(evidence["missingPermissions"] as? [String] == ["create pods", "create pods/exec", "get pods/exec"])
         #expect((evidence["api"] as? [String: Any])?["nodes"] != nil, "the API part is there")
         #expect(InspectLab.nodes(evidence).allSatisfy { $0["collected"] as? Bool == false })
         #expect(try lab.managedPods().isEmpty)

@@ -6,7 +6,8 @@ import TestSupport
 /// manifests/rbac on a lab that enforces RBAC: a fresh user (a token in the lab's token file)
 /// bound to a command's role runs the command; another bound to the same role minus one rule
 /// gets one line naming the verb and resource it lacks, as kubectl words a 403.
-/// (inspect's role is in manifests/rbac; its command and this test arrive with inspect.)
+/// inspect, by design, does not fail without its node permissions: it gives the API part and one
+/// line naming what it may not do.
 struct RBACOnLabTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
@@ -128,6 +129,37 @@ struct RBACOnLabTests {
         try lab.bind("sniffer-no-exec", role: noExec)
         Self.refused(try lab.run(lackingExec, ["sniff", "web", "--mode", "ephemeral", "--duration", "2s", "-o", out, "-q"]),
                      user: "sniffer-no-exec", "get resource \"pods/exec\"", "sniff with the Role without exec")
+    }
+
+    @Test func inspectWithItsRolesAndWithoutExec() throws {
+        let cluster = try LabCluster(["--nodes", "2"])
+        defer { cluster.down() }
+        let lab = Lab(cluster: cluster)
+        try lab.apply("aksnet-inspect")
+        let token = try lab.user("inspector")
+        try lab.bind("inspector", clusterRole: "aksnet-inspect")
+        try lab.bind("inspector", role: "aksnet-inspect", namespace: "kube-system")
+        let ran = try lab.run(token, ["inspect", "-o", "json", "--quiet"], timeout: 180)
+        #expect(ran.status == 0, "inspect as inspector: \(ran)")
+        let report = try JSONValue.parse(ran.stdout)
+        #expect(report["missingPermissions"] == .array([]), "\(ran.stdout.prefix(600))")
+        #expect(report["notCollected"] == .array([]), "every node collected")
+        let ids = (report["findings"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+        #expect(!ids.contains("api-read-failed") && !ids.contains("missing-permissions"), "\(ids)")
+
+        let noExec = try lab.without("pods/exec", verb: "get", from: "aksnet-inspect")
+        let lacking = try lab.user("inspector-no-exec")
+        try lab.bind("inspector-no-exec", clusterRole: noExec)
+        try lab.bind("inspector-no-exec", role: "aksnet-inspect", namespace: "kube-system")
+        let partial = try lab.run(lacking, ["inspect", "-o", "json"], timeout: 180)
+        #expect(partial.status == 0, "\(partial)")
+        let said = partial.stderr.split(separator: "\n").filter { $0.contains("API-only") }
+        #expect(said.count == 1 && said.first?.contains("get pods/exec") == true, "one line naming the verb: \(partial.stderr)")
+        let apiOnly = try JSONValue.parse(partial.stdout)
+        #expect((apiOnly["missingPermissions"]?.arrayValue ?? []).contains(.string("get pods/exec")), "\(partial.stdout.prefix(600))")
+        #expect((apiOnly["nodes"]?.arrayValue ?? []).count == 2, "the API part still lists the nodes")
+        let left = try cluster.k(["get", "pods,daemonsets", "-A", "-l", "app.kubernetes.io/managed-by=kubectl-aksnet", "-o", "name"])
+        #expect(left.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "left: \(left.stdout)")
     }
 
     @Test func jumpShellWithItsRoleAndWithoutExec() throws {

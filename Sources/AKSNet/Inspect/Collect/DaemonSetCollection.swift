@@ -15,7 +15,7 @@ struct DaemonSetCollection {
 
     func collect(_ nodes: [String], addresses: [String: String]) throws(InspectError) -> [NodeCollector.Outcome] {
         let helper = options.helperOptions
-        let name = HelperLabels.dnsLabel([HelperNames.prefix + InspectOptions.command, helper.session])
+        let name = Self.name(session: helper.session)
         let session = HelperSession(client: client, options: helper)
         let path = ResourcePath(group: "apps", resource: "daemonsets", namespace: HelperLabels.namespace)
         do {
@@ -78,6 +78,11 @@ struct DaemonSetCollection {
             usleep(500_000)
         }
         return states
+    }
+
+    /// The DaemonSet's name: `aksnet-inspect-SESSION`.
+    static func name(session: String) -> String {
+        HelperLabels.dnsLabel([HelperNames.prefix + InspectOptions.command, session])
     }
 
     /// The DaemonSet: the node helper's container spec, on Linux nodes only (and only the

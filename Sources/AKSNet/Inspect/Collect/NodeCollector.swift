@@ -71,7 +71,7 @@ public struct NodeCollector: Sendable {
         if StopSignal.isSet { return Outcome(evidence: NodeEvidence(node: node, collected: false, reason: "interrupted", runs: runs)) }
         if let failure, failure.kind == .forbidden {
             return Outcome(evidence: NodeEvidence(node: node, collected: false, reason: "exec refused: " + Self.oneLine(failure.description)),
-                           missingPermission: "create pods/exec")
+                           missingPermission: failure.description.contains("cannot get resource") ? "get pods/exec" : "create pods/exec")
         }
         if runs.isEmpty {
             let why = failure.map { "exec failed: " + Self.oneLine($0.description) }

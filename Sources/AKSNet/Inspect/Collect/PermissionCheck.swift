@@ -3,7 +3,7 @@ import KubeModel
 
 /// Before any pod is made: may this user create the collectors? Asked with
 /// SelfSubjectAccessReviews (what `kubectl auth can-i` sends) for `create pods` and
-/// `create pods/exec` (plus `get pods/exec`, which a WebSocket exec is authorized as) in
+/// `create pods/exec` and `get pods/exec` (a WebSocket exec is authorized as either, by server version) in
 /// aksnet-system. A review the server refuses or cannot answer says nothing: then the
 /// first real 403 tells (NodeCollector maps it to the same words).
 public enum PermissionCheck {
@@ -18,7 +18,7 @@ public enum PermissionCheck {
     public static let needs: [Need] = [
         Need(verb: "create", resource: "pods", subresource: "", label: "create pods"),
         Need(verb: "create", resource: "pods", subresource: "exec", label: "create pods/exec"),
-        Need(verb: "get", resource: "pods", subresource: "exec", label: "create pods/exec"),
+        Need(verb: "get", resource: "pods", subresource: "exec", label: "get pods/exec"),
     ]
 
     /// The labels of what is missing, each once, in `needs` order.
