@@ -26,6 +26,7 @@ final class LabFixture: Sendable {
     static func make() async throws -> LabFixture {
         let directory = NSTemporaryDirectory() + "aksnet-apiserver-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory + "/pki", withIntermediateDirectories: true)
+        ScratchDirectories.register(directory)
         let script = packageRoot.appendingPathComponent("Tests/Fixtures/make_certs.sh").path
         let made = try Shell.run("/bin/bash", [script, directory + "/pki"], timeout: 60)
         guard made.status == 0 else { throw FixtureError("make_certs.sh failed: \(made.stderr)") }
