@@ -1,3 +1,5 @@
+import Foundation
+
 /// Values a flag must refuse (or take) without trapping, and the mutations the argv fuzz
 /// applies to them. Shared by the plugin's and the lab's flag tests.
 public enum HostileValues {
@@ -37,5 +39,40 @@ public enum HostileValues {
             chars = Array((all.randomElement(using: &rng) ?? "") + (insertions.randomElement(using: &rng) ?? ""))
         }
         return String(chars)
+    }
+}
+
+extension HostileValues {
+    /// One flag against every hostile value: `parse` gives nil when the argv is taken, else the
+    /// exit code and stderr. Returns the table lines (`NAME VALUE -> taken | exit N: line`) and
+    /// what went wrong: a value in `accepts` refused, another one taken, or a refusal that is not
+    /// exit 2 with one `error: …` line.
+    /// An outcome as the tables show it: `taken` or `exit N: line`.
+    public static func outcome(_ finished: (code: Int32, stderr: String)?) -> String {
+        finished.map { "exit \($0.code): \($0.stderr.trimmingCharacters(in: .newlines))" } ?? "taken"
+    }
+
+    public static func walk(flag name: String, accepts: Set<String>, argv: (String) -> [String],
+                            parse: ([String]) -> (code: Int32, stderr: String)?) -> (table: [String], problems: [String]) {
+        var table: [String] = []
+        var problems: [String] = []
+        for value in all {
+            let args = argv(value)
+            let finished = parse(args)
+            table.append("\(name) \(value.debugDescription) -> \(outcome(finished))")
+            if accepts.contains(value) {
+                if let finished { problems.append("\(name) \(value.debugDescription) should be taken: \(finished)") }
+                continue
+            }
+            guard let finished else {
+                problems.append("\(name) \(value.debugDescription) was taken")
+                continue
+            }
+            if finished.code != 2 { problems.append("\(args): exit \(finished.code)") }
+            if !finished.stderr.hasPrefix("error: ") || finished.stderr.filter({ $0 == "\n" }).count != 1 {
+                problems.append("\(args): not one error line: \(finished.stderr.debugDescription)")
+            }
+        }
+        return (table, problems)
     }
 }

@@ -39,30 +39,11 @@ struct LabFlagBoundsTests {
         return cases
     }()
 
-    static func outcome(_ finished: (code: Int32, stderr: String)?) -> String {
-        guard let finished else { return "taken" }
-        return "exit \(finished.code): \(finished.stderr.trimmingCharacters(in: .newlines))"
-    }
-
     @Test(arguments: cases)
     func hostileValuesAreUsageErrorsOnOneLine(flag: FlagCase) {
-        var table: [String] = []
-        for value in HostileValues.all {
-            let argv = flag.argv(value)
-            let finished = LabEntry.check(argv)
-            table.append("\(flag.name) \(value.debugDescription) -> \(Self.outcome(finished))")
-            if flag.accepts.contains(value) {
-                #expect(finished == nil, "\(flag.name) \(value.debugDescription) should be taken: \(String(describing: finished))")
-                continue
-            }
-            guard let finished else {
-                Issue.record("\(flag.name) \(value.debugDescription) was taken")
-                continue
-            }
-            #expect(finished.code == 2, "\(argv)")
-            #expect(finished.stderr.hasPrefix("error: ") && finished.stderr.filter { $0 == "\n" }.count == 1, "\(finished.stderr.debugDescription)")
-        }
-        print(table.joined(separator: "\n"))
+        let walked = HostileValues.walk(flag: flag.name, accepts: flag.accepts, argv: flag.argv) { LabEntry.check($0) }
+        for problem in walked.problems { Issue.record(Comment(rawValue: problem)) }
+        print(walked.table.joined(separator: "\n"))
     }
 
     @Test(arguments: [
@@ -72,7 +53,7 @@ struct LabFlagBoundsTests {
     func specBoundsAreWhereTheMessagesSay(spec: String, taken: Bool) {
         let argv = ["kubectl-aksnet-lab", "fault", "--dir", Self.dir, "set", spec]
         let finished = LabEntry.check(argv)
-        #expect((finished == nil) == taken, "\(spec): \(Self.outcome(finished))")
+        #expect((finished == nil) == taken, "\(spec): \(HostileValues.outcome(finished))")
     }
 
     @Test func describeOfTheLongestFaultsDoesNotTrap() throws {
