@@ -53,7 +53,14 @@ public struct TtyScenario: Sendable {
         try tmux.run(["send-keys", "-t", session, "stty -g > \(scratch)/stty-before; \(command); echo EXIT=$?", "Enter"])
         try tmux.run(["send-keys", "-t", session, "PS1='remote> '; stty size", "Enter"])
         var result = TtyScenario()
-        result.first = try tmux.waitFor(session, "24 80")
+        // kubectl attach (run -it) sends the size +1 and then the real size to force a redraw
+        // (kubectl's attach.go); a kubelet applies the two in order but not before stdin moves on,
+        // so the first `stty size` may see 25 81. A user's next command sees the real size: ask again.
+        result.first = try tmux.waitFor(session, "24 80", timeout: 4)
+        for _ in 0..<4 where !result.first.contains("24 80") {
+            try tmux.run(["send-keys", "-t", session, "stty size", "Enter"])
+            result.first = try tmux.waitFor(session, "24 80", timeout: 4)
+        }
         try tmux.run(["resize-window", "-t", session, "-x", "100", "-y", "30"])
         usleep(300_000)
         try tmux.run(["send-keys", "-t", session, "clear; stty size", "Enter"])
