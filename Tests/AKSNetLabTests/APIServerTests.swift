@@ -213,6 +213,27 @@ struct APIServerTests {
         let rejected = try lab.kubectl(["create", "-f", "-"], stdin: pod)
         #expect(rejected.status != 0)
         #expect(rejected.stderr.contains("Error from server (Forbidden): error when creating \"STDIN\": pods \"bad\" is forbidden: violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), privileged (container \"main\" must not set securityContext.privileged=true)"), "\(rejected.stderr)")
+        // A Windows HostProcess pod (what `jump --shell` makes on a Windows node) is baseline's too.
+        let hostProcess = """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: hpc
+          namespace: secure
+        spec:
+          hostNetwork: true
+          securityContext:
+            windowsOptions:
+              hostProcess: true
+              runAsUserName: "NT AUTHORITY\\\\SYSTEM"
+          nodeSelector:
+            kubernetes.io/os: windows
+          containers:
+          - name: shell
+            image: mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image:v1.0.0
+        """
+        let refused = try lab.kubectl(["create", "-f", "-"], stdin: hostProcess)
+        #expect(refused.status != 0 && refused.stderr.contains("violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), hostProcess (pod must not set securityContext.windowsOptions.hostProcess=true)"), "\(refused.stderr)")
     }
 
     @Test func kubectlLogsTailAndFollow() async throws {

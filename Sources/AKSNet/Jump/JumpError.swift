@@ -5,7 +5,7 @@ public enum JumpError: Error, CustomStringConvertible, Sendable {
     case usage(String)
     case unknownNode(String, known: [String])
     case notReady(node: String, reason: String)
-    case windowsShell(node: String)
+    case windowsProfile(node: String, profile: String)
     case noLinuxNode(String)
     case sshRefused(node: String, ip: String, port: UInt16, windows: Bool = false)
     case sshMissing
@@ -20,9 +20,9 @@ public enum JumpError: Error, CustomStringConvertible, Sendable {
             return "node \"\(node)\" not found (neither a node name nor an InternalIP)" + (known.isEmpty ? "" : "; nodes: \(list)")
         case .notReady(let node, let reason):
             return "node \(node) is not Ready (\(reason)): its kubelet cannot run the jump pod"
-        case .windowsShell(let node):
-            return "node \(node) is a Windows node: --shell runs a Linux pod with chroot /host and cannot run there "
-                + "(use jump \(node) for SSH through a relay on a Linux node)"
+        case .windowsProfile(let node, let profile):
+            return "node \(node) is a Windows node: its --shell is a HostProcess container running as NT AUTHORITY\\SYSTEM; "
+                + "--profile \(profile) applies to Linux nodes only"
         case .noLinuxNode(let node):
             return "no Ready Linux node to run the relay for \(node) on"
         case .sshRefused(let node, let ip, let port, let windows):

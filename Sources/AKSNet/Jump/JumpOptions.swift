@@ -4,6 +4,8 @@ public struct JumpOptions: Sendable {
     public var port: UInt16 = 22
     public var image: String = HelperPodOptions.defaultImage
     public var imagePullSecrets: [String] = []
+    /// The HostProcess image of `--shell` on a Windows node.
+    public var windowsImage: String = JumpPods.windowsShellImage
     public var deadlineSeconds: Int = 3600
     public var commandLine: String = ""
     public var createdBy: String = ""

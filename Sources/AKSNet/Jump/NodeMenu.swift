@@ -5,9 +5,9 @@ import KubeModel
 public struct NodeMenu: Sendable, Equatable {
     public var nodes: [JumpNode]
 
-    /// Nodes sorted by name; `shell` mode lists only Linux nodes (no node pod on Windows).
-    public init(nodes: [JumpNode], linuxOnly: Bool = false) {
-        self.nodes = nodes.filter { !linuxOnly || !$0.isWindows }.sorted { $0.name < $1.name }
+    /// Every node, sorted by name (its OS is a column: `--shell` on Windows is a HostProcess PowerShell).
+    public init(nodes: [JumpNode]) {
+        self.nodes = nodes.sorted { $0.name < $1.name }
     }
 
     /// `  1) aks-nodepool1-0  10.224.0.4  linux  Ready`, columns aligned, then the prompt.

@@ -2,7 +2,8 @@ import KubeClient
 import KubeModel
 
 /// `jump --shell NODE [-- COMMAND…]`: a node pod (profile as `kubectl debug`) pinned to the node in
-/// aksnet-system, then an exec of `chroot /host COMMAND` (sysadmin) or an interactive shell.
+/// aksnet-system, then an exec of `chroot /host COMMAND` (sysadmin) or an interactive shell; on a
+/// Windows node a HostProcess pod (SYSTEM, host network) and the host's PowerShell.
 /// The exec's exit code is ours; without a tty, stdin and stdout are the exec's channels,
 /// binary clean (so `-- tar -c … | tar -x` copies files). The pod is deleted on every exit path.
 public struct NodeShell {
@@ -19,14 +20,17 @@ public struct NodeShell {
     /// `io` comes from the CLI (tty, raw mode and resize are the terminal's business).
     public func run(io: ExecIO, tty: Bool, beforeExec: () -> Void = {}) throws(JumpError) -> Int32 {
         let (node, _) = try JumpNode.resolve(options.node, client: client)
-        if node.isWindows { throw JumpError.windowsShell(node: node.name) }
+        if node.isWindows, profile != .sysadmin { throw JumpError.windowsProfile(node: node.name, profile: profile.rawValue) }
         let helper = options.helperOptions(session: HelperLabels.newSessionID())
         let session = HelperSession(client: client, options: helper)
         defer { session.cleanup() }
         do { try session.ensureHelperNamespace() } catch { throw JumpError.session(error) }
         let name = HelperLabels.dnsLabel(["aksnet-shell", helper.session, node.name])
+        let pod = node.isWindows
+            ? JumpPods.windowsShell(name: name, node: node.name, image: options.windowsImage, options: helper)
+            : JumpPods.shell(name: name, node: node.name, profile: profile, options: helper)
         do {
-            _ = try session.createPod(JumpPods.shell(name: name, node: node.name, profile: profile, options: helper))
+            _ = try session.createPod(pod)
             try session.waitRunning(namespace: HelperLabels.namespace, pod: name, container: "shell", ephemeral: false,
                                     timeout: options.startTimeout)
         } catch {
@@ -36,7 +40,8 @@ public struct NodeShell {
         let outer = io.isCancelled
         shellIO.isCancelled = { StopSignal.isSet || outer() }
         let request = ExecRequest(namespace: HelperLabels.namespace, pod: name, container: "shell",
-                                  command: JumpPods.shellCommand(profile: profile, command: command),
+                                  command: node.isWindows ? JumpPods.windowsShellCommand(command: command)
+                                      : JumpPods.shellCommand(profile: profile, command: command),
                                   stdin: io.stdinFD != nil, tty: tty)
         beforeExec()
         let result: Result<Int32, KubeError>

@@ -20,7 +20,8 @@ struct JumpCommand: ParsableCommand {
           ssh -o ProxyCommand='kubectl aksnet jump --stdio %h' azureuser@NODE
               (--stdio NODE [PORT]) relays stdin/stdout to the node's port; scp, rsync -e and ansible work
           kubectl aksnet jump --shell NODE [--profile sysadmin|netadmin|general] [-- COMMAND…]
-              a privileged node pod and chroot /host: no SSH needed; exit code = the command's
+              a privileged node pod and chroot /host: no SSH needed; exit code = the command's;
+              on a Windows node a HostProcess container (NT AUTHORITY\\SYSTEM) and the host's PowerShell
 
         Keys, passwords and agents never enter the cluster; host-key checking stays as your ssh \
         config has it. Pods are deleted on exit, Ctrl-C, SIGTERM and SIGHUP; `kubectl aksnet cleanup` \
@@ -60,6 +61,12 @@ struct JumpCommand: ParsableCommand {
     @Option(help: "Pod image (needs socat; chroot for --shell).")
     var image: String = HelperPodOptions.defaultImage
 
+    @Option(name: .customLong("windows-image"), help: "With --shell on a Windows node: the HostProcess container's image.")
+    var windowsImage: String = JumpPods.windowsShellImage
+
+    @Option(name: .customLong("pod-running-timeout"), help: "How long the pod may take to run, image pull included, e.g. 30s, 5m (default 2m).")
+    var podRunningTimeout: String = "2m"
+
     @Option(name: .customLong("image-pull-secret"), help: "Pull secret in aksnet-system for the pod's image; repeatable.")
     var imagePullSecrets: [String] = []
 
@@ -72,6 +79,7 @@ struct JumpCommand: ParsableCommand {
     var command: [String] = []
 
     var deadlineSeconds: Int { Int(Durations.parse(deadline) ?? 0) }
+    var runningTimeout: Double { Durations.parse(podRunningTimeout) ?? 0 }
 
     func validate() throws {
         if stdio && shell { throw ValidationError("--stdio and --shell are exclusive") }
@@ -91,6 +99,8 @@ struct JumpCommand: ParsableCommand {
         }
         if ShellProfile(rawValue: profile) == nil { throw ValidationError("--profile must be sysadmin, netadmin or general") }
         if deadlineSeconds < 60 { throw ValidationError("--deadline takes a duration of at least 1m, e.g. 30m or 1h") }
+        if !(1...3600).contains(runningTimeout) { throw ValidationError("--pod-running-timeout takes a duration from 1s to 1h, e.g. 30s or 5m") }
+        if windowsImage.isEmpty { throw ValidationError("--windows-image must not be empty") }
     }
 
     func run() throws {
@@ -105,6 +115,8 @@ struct JumpCommand: ParsableCommand {
         options.image = image
         options.imagePullSecrets = imagePullSecrets
         options.deadlineSeconds = deadlineSeconds
+        options.windowsImage = windowsImage
+        options.startTimeout = runningTimeout
         options.commandLine = (["kubectl", "aksnet", "jump"] + (stdio ? ["--stdio"] : shell ? ["--shell"] : []) + [node] + (port.map { [String($0)] } ?? [])).joined(separator: " ")
         options.createdBy = client.config.userName
         StopSignal.install()
@@ -135,8 +147,8 @@ struct JumpCommand: ParsableCommand {
     func pickNode(client: KubeClient) throws -> String {
         let nodes: [JumpNode]
         do { nodes = try JumpNode.list(client: client, why: "to list them to pick from") } catch { throw CommandFailure(error.description) }
-        let menu = NodeMenu(nodes: nodes, linuxOnly: shell)
-        guard !menu.nodes.isEmpty else { throw CommandFailure(shell ? "the cluster has no Linux node for --shell" : "the cluster has no node") }
+        let menu = NodeMenu(nodes: nodes)
+        guard !menu.nodes.isEmpty else { throw CommandFailure("the cluster has no node") }
         StandardStreams.writeError(menu.text)
         for _ in 0..<5 {
             switch menu.pick(readLine(strippingNewline: true)) {

@@ -24,8 +24,8 @@ extension LabKubelet {
         if let node, Self.nodeOS(node) == "windows" {
             pod.blocked = "Windows node"
             recordEvent(pod, container: nil, type: "Warning", reason: "FailedCreatePodSandBox",
-                        message: "Failed to create pod sandbox: node \(pod.nodeName) is a Windows node; the lab emulates Windows nodes "
-                            + "as Node objects only and runs no containers on them")
+                        message: "Failed to create pod sandbox: node \(pod.nodeName) is a Windows node; the lab has no Windows "
+                            + "container runtime and runs no pods on its Windows nodes")
             writeStatus(pod)
             return
         }

@@ -34,7 +34,7 @@ struct ArgvFuzzTests {
               valid: ["node/aks-np-0", "json", "markdown", "10", "50", "agentpool=a", "b.tar.gz"]),
         .init(prefix: ["kubectl-aksnet", "jump", "aks-node-0"],
               options: kubeOptions + ["-l", "--ssh-user", "-i", "--identity", "-o", "--local-port", "--image", "--image-pull-secret",
-                                      "--deadline", "--profile"],
+                                      "--deadline", "--profile", "--pod-running-timeout", "--windows-image"],
               switches: ["--stdio", "--shell", "--print-ssh-config"],
               valid: ["azureuser", "22", "0", "30m", "1h", "sysadmin", "netadmin", "StrictHostKeyChecking=yes"], suffix: ["--", "true"]),
         .init(prefix: ["kubectl-aksnet", "cleanup"], options: kubeOptions + ["--older-than"], switches: ["-A", "--dry-run"],

@@ -50,6 +50,7 @@ import TestSupport
         let jump = ["kubectl-aksnet", "jump", "aks-node-0"]
         cases.append(FlagCase(name: "jump --local-port", argv: { jump + ["--local-port=\($0)"] }, accepts: ["-0", "+5"]))
         cases.append(FlagCase(name: "jump --deadline", argv: { jump + ["--deadline=\($0)"] }, accepts: []))
+        cases.append(FlagCase(name: "jump --pod-running-timeout", argv: { jump + ["--pod-running-timeout=\($0)"] }, accepts: []))
         cases.append(FlagCase(name: "jump --stdio NODE PORT", argv: { ["kubectl-aksnet", "jump", "--stdio", "aks-node-0", $0] }, accepts: ["+5"]))
         // After -- so that a value like -1 is the positional, not an option.
         cases.append(FlagCase(name: "port-forward [LOCAL:]REMOTE", argv: { ["kubectl-aksnet", "port-forward", "web-0", "--", $0] },

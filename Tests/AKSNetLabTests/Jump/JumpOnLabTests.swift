@@ -227,7 +227,12 @@ struct JumpOnLabTests {
         oneLine(try lab.jump(["--stdio", "no-such-node"]), "node \"no-such-node\" not found", "unknown node")
         oneLine(try lab.jump(["--shell", "10.9.9.9", "--", "true"]), "not found", "unknown IP")
         if !windows.isEmpty {
-            oneLine(try lab.jump(["--shell", windows, "--", "true"]), "is a Windows node", "Windows --shell")
+            // --shell on Windows is a HostProcess pod; the lab has no Windows runtime, and the
+            // sandbox event says so (a real Windows node runs it).
+            let hostProcess = try lab.jump(["--shell", windows, "--pod-running-timeout", "4s", "--", "ipconfig"])
+            #expect(hostProcess.status == 1 && hostProcess.stderr.contains("FailedCreatePodSandBox")
+                && hostProcess.stderr.contains("is a Windows node"), "Windows --shell: \(hostProcess)")
+            oneLine(try lab.jump(["--shell", windows, "--profile", "netadmin", "--", "ipconfig"]), "applies to Linux nodes only", "Windows --profile")
             // The lab's Windows nodes are API objects without a network or sshd: the relay (on a
             // Linux node) finds nothing at the node's InternalIP, and says so.
             oneLine(try lab.jump(["--stdio", windows]), "or the Windows node runs no OpenSSH server", "Windows SSH")
@@ -260,7 +265,7 @@ struct JumpOnLabTests {
         #expect(try lab.waitNoManagedPods() == "")
     }
 
-    /// NODE left out on a terminal: a numbered list (Linux nodes only for --shell), a wrong
+    /// NODE left out on a terminal: a numbered list (every node, its OS a column), a wrong
     /// answer asked again, the number picks the node; without a terminal it is a usage error.
     func leftOutNodeIsPickedFromAList(_ lab: Lab, nodes: [String]) throws {
         let tmux = Tmux("jumpmenu")
@@ -268,11 +273,12 @@ struct JumpOnLabTests {
         try tmux.run(["new-session", "-d", "-s", "menu", "-x", "120", "-y", "24", "env", "PS1=$ ", "TERM=xterm", "bash", "--norc", "--noprofile"])
         let sorted = nodes.sorted()
         try tmux.run(["send-keys", "-t", "menu", "\(Self.plugin) jump --kubeconfig \(lab.cluster.kubeconfig) --shell -- cat /etc/hostname; echo EXIT=$?", "Enter"])
-        let menu = try tmux.waitFor("menu", "node [1-2]: ", timeout: 20)
-        #expect(menu.contains("1) \(sorted[0])") && menu.contains("2) \(sorted[1])"), "menu: \(menu)")
-        #expect(!menu.contains("windows"), "--shell lists Linux nodes only: \(menu)")
+        // Linux nodes (aks-…) sort before the Windows one (akswin…).
+        let menu = try tmux.waitFor("menu", "node [1-3]: ", timeout: 20)
+        #expect(menu.contains("1) \(sorted[0])") && menu.contains("2) \(sorted[1])") && menu.contains("3) akswin"), "menu: \(menu)")
+        #expect(menu.contains("windows"), "the Windows node is listed with its OS: \(menu)")
         try tmux.run(["send-keys", "-t", "menu", "7", "Enter"])
-        #expect(try tmux.waitFor("menu", "pick a number from 1 to 2").contains("pick a number from 1 to 2"))
+        #expect(try tmux.waitFor("menu", "pick a number from 1 to 3").contains("pick a number from 1 to 3"))
         try tmux.run(["send-keys", "-t", "menu", "2", "Enter"])
         let done = try tmux.waitFor("menu", "EXIT=0", timeout: 60)
         #expect(done.contains("\n\(sorted[1])\n") && done.contains("EXIT=0"), "screen: \(done)")

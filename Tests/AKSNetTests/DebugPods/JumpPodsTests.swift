@@ -73,6 +73,37 @@ import Testing
         }
     }
 
+    @Test func windowsShellIsAHostProcessPodOnThatNode() throws {
+        let pod = JumpPods.windowsShell(name: "aksnet-shell-akswin000000-0a1b2c3d", node: "akswin000000",
+                                        image: JumpPods.windowsShellImage, options: options)
+        let spec = try #require(pod["spec"])
+        let container = try #require(spec["containers"]?.arrayValue?.first)
+        let table: [(JSONValue?, JSONValue?)] = [
+            (pod["metadata"]?["namespace"], "aksnet-system"),
+            (pod["metadata"]?["labels"]?["app.kubernetes.io/managed-by"], "kubectl-aksnet"),
+            (pod["metadata"]?["labels"]?["aksnet.io/session"], "0a1b2c3d"),
+            (pod["metadata"]?["labels"]?["aksnet.io/jump-role"], "shell"),
+            (spec["nodeName"], "akswin000000"),
+            (spec["nodeSelector"], ["kubernetes.io/os": "windows"]),
+            (spec["tolerations"], [["operator": "Exists"]]),
+            (spec["hostNetwork"], true),
+            (spec["hostPID"], nil),
+            (spec["securityContext"]?["windowsOptions"]?["hostProcess"], true),
+            (spec["securityContext"]?["windowsOptions"]?["runAsUserName"], "NT AUTHORITY\\SYSTEM"),
+            (spec["activeDeadlineSeconds"], 1800),
+            (spec["imagePullSecrets"], [["name": "acr"]]),
+            (spec["volumes"], nil),
+            (container["name"], "shell"),
+            (container["image"], "mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image:v1.0.0"),
+            (container["securityContext"], nil),
+            (container["command"], ["powershell.exe", "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", "Start-Sleep -Seconds 1800"]),
+        ]
+        for (index, (got, want)) in table.enumerated() { #expect(got == want, "row \(index): \(String(describing: got))") }
+        #expect(!pod.serialized().contains("$"), "a kubelet would expand $ in the command")
+        #expect(JumpPods.windowsShellCommand(command: []) == ["powershell.exe", "-NoLogo"])
+        #expect(JumpPods.windowsShellCommand(command: ["ipconfig", "/all"]) == ["ipconfig", "/all"])
+    }
+
     @Test func shellCommandChrootsOnlyForSysadmin() {
         #expect(JumpPods.shellCommand(profile: .sysadmin, command: ["sh", "-c", "exit 7"]) == ["chroot", "/host", "sh", "-c", "exit 7"])
         #expect(JumpPods.shellCommand(profile: .netadmin, command: ["ip", "route"]) == ["ip", "route"])

@@ -39,7 +39,9 @@ import Testing
         #expect(JumpError.sshMissing.description.contains("openssh-client"))
         let windows = JumpError.sshRefused(node: "akswin000000", ip: "10.224.9.4", port: 22, windows: true).description
         #expect(windows.hasSuffix("or the Windows node runs no OpenSSH server") && !windows.contains("--shell"))
-        #expect(JumpError.windowsShell(node: "akswin000000").description.contains("Windows"))
+        #expect(JumpError.windowsProfile(node: "akswin000000", profile: "netadmin").description
+            == "node akswin000000 is a Windows node: its --shell is a HostProcess container running as NT AUTHORITY\\SYSTEM; "
+            + "--profile netadmin applies to Linux nodes only")
         for error in [JumpError.unknownNode("x", known: ["a", "b"]), .notReady(node: "n", reason: "r"), .sshMissing] {
             #expect(!error.description.contains("\n"))
         }

@@ -20,8 +20,8 @@ struct NodeMenuTests {
             """)
     }
 
-    @Test func shellListsOnlyLinuxNodes() {
-        #expect(NodeMenu(nodes: Self.nodes, linuxOnly: true).nodes.map(\.name) == ["aks-pool1-0", "aks-pool1-1", "aks-pool1-12"])
+    @Test func everyNodeIsListedSortedByName() {
+        #expect(NodeMenu(nodes: Self.nodes.reversed()).nodes.map(\.name) == ["aks-pool1-0", "aks-pool1-1", "aks-pool1-12", "akswin000000"])
     }
 
     @Test(arguments: [

@@ -87,6 +87,14 @@ enum PodSecurity {
             if !ports.isEmpty { hostPorts.append("\(containerList([name(c)])) uses \(ports.count == 1 ? "hostPort" : "hostPorts") \(ports.map(String.init).joined(separator: ", "))") }
         }
         if !hostPorts.isEmpty { out.append("hostPort (\(hostPorts.joined(separator: "; ")))") }
+        // Windows HostProcess, at pod or container level (baseline forbids both).
+        func hostProcess(_ context: JSONValue) -> Bool { context["windowsOptions"]?["hostProcess"]?.boolValue == true }
+        var hostProcessSetters = checkPod && hostProcess(podContext) ? ["pod"] : []
+        let hostProcessContainers = containers.filter { hostProcess(context($0)) }.map(name)
+        if !hostProcessContainers.isEmpty { hostProcessSetters.append(containerList(hostProcessContainers)) }
+        if !hostProcessSetters.isEmpty {
+            out.append("hostProcess (\(hostProcessSetters.joined(separator: " and ")) must not set securityContext.windowsOptions.hostProcess=true)")
+        }
         let privileged = containers.filter { context($0)["privileged"]?.boolValue == true }
         if !privileged.isEmpty {
             out.append("privileged (\(containerList(privileged.map(name))) must not set securityContext.privileged=true)")
