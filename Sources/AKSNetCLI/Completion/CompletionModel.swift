@@ -85,7 +85,7 @@ public enum CompletionModel {
             .init("stdio", nil, .none), .init("shell", nil, .none), .init("print-ssh-config", nil, .none),
             .init("profile", nil, .choices(["sysadmin", "netadmin", "general"])), .init("ssh-user", "l"),
             .init("identity", "i", .file), .init("", "o"), .init("local-port"), .init("image"), .init("image-pull-secret"),
-            .init("deadline"),
+            .init("deadline"), .init("windows-image"), .init("pod-running-timeout"),
         ] + kubeFlags, positional: .node, listed: true),
         .init(name: "inspect", summary: "Explain each node's network, with findings", flags: [
             .init("all-nodes", nil, .none), .init("selector", "l"), .init("output", "o", .choices(["text", "json", "markdown", "html"])),
