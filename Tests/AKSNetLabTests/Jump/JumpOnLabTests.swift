@@ -228,8 +228,11 @@ struct JumpOnLabTests {
         oneLine(try lab.jump(["--shell", "10.9.9.9", "--", "true"]), "not found", "unknown IP")
         if !windows.isEmpty {
             oneLine(try lab.jump(["--shell", windows, "--", "true"]), "is a Windows node", "Windows --shell")
-            // SSH to the Windows node works (its own sshd): JumpWindowsOnLabTests, with the error
-            // when nothing answers there (its sshd stopped).
+            // SSH to the Windows node works now (its own sshd; JumpWindowsOnLabTests has more, and
+            // the error when nothing answers there). It also makes aksnet-system, so the viewer
+            // below is refused pods, not the namespace.
+            let reached = try lab.ssh(windows, "hostname")
+            #expect(reached.status == 0 && reached.stdout == windows + "\n", "Windows SSH: \(reached)")
         }
         oneLine(try lab.jump(["--context", "aksnet-lab-viewer", "--shell", node, "--", "true"]), "create pods", "viewer --shell")
         let viewer = try lab.jump(["--context", "aksnet-lab-viewer", "--stdio", node])
