@@ -251,6 +251,9 @@ public final class LabNetwork: @unchecked Sendable {
     /// Node references become Kubernetes node names, so `node1` and the full name are one fault.
     private func canonical(_ fault: LabFault) throws -> LabFault {
         func resolve(_ name: String) throws -> String {
+            if plan.windowsNodes.contains(where: { $0.name == name || $0.netns == name }) {
+                throw LabNetworkError.invalidFault("\(name) is a Windows node; the lab's dataplane faults act on Linux nodes (their pods, forwarding and rules)")
+            }
             guard let node = node(named: name) else { throw LabNetworkError.unknownNode(name) }
             return node.name
         }

@@ -43,6 +43,22 @@ struct WindowsNodeNetworkTests {
         }
     }
 
+    /// A dataplane fault names a Linux node; a Windows node gets its own answer, not "no such node".
+    @Test func faultsOnAWindowsNodeAreRefusedByName() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("aksnet-windows-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try LabNetworkState(spec: LabNetworkSpec(labID: "abc", plugin: .kubenet, nodePools: [NodePoolSpec(name: "nodepool1", count: 1)],
+                                                 windowsNodes: 1)).save(to: file)
+        let network = try LabNetwork.attach(stateFile: file)
+        #expect(network.windowsNodes.map(\.name) == ["akswin000000"])
+        #expect(try network.canonicalName(.ipForwardOff(node: "node1")) == .ipForwardOff(node: network.nodes[0].name))
+        #expect {
+            try network.canonicalName(.missingRoute(node: "akswin000000"))
+        } throws: { error in
+            (error as? LabNetworkError)?.description.contains("akswin000000 is a Windows node") == true
+        }
+    }
+
     /// A state file written before Windows nodes had a network still loads (for `down`).
     @Test func anOlderStateFileHasNoWindowsNodes() throws {
         let json = #"{"labID":"abc","plugin":"kubenet","ipFamily":"ipv4","nodePools":[{"name":"nodepool1","count":2}],"mtu":1500,"maxPodsPerNode":30}"#
