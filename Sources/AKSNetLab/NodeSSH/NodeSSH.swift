@@ -101,7 +101,8 @@ struct NodeSSH {
     /// name is an argument of the fixed script, never part of it.
     static func hostnamePrefix(_ node: Host) -> [String] {
         guard let hostname = node.hostname else { return [] }
-        return ["unshare", "--uts", "--", "/bin/sh", "-c", #"printf %s "$1" > /proc/sys/kernel/hostname && shift && exec "$@""#,
+        // Full path: `ip netns exec` looks programs up in the daemon's PATH, which may be bare.
+        return [HostCommand.resolve("unshare") ?? "/usr/bin/unshare", "--uts", "--", "/bin/sh", "-c", #"printf %s "$1" > /proc/sys/kernel/hostname && shift && exec "$@""#,
                 "sh", hostname]
     }
 

@@ -4,7 +4,7 @@ import Testing
 
 /// `kubectl aksnet jump` to the lab's Windows node (its own namespace and sshd, hostname the
 /// node's name): ssh through `--stdio` by name and by InternalIP with strict host key checking,
-/// the relay always on a Linux node; with the node's sshd stopped, the Windows wording of
+/// and `jump NODE -- COMMAND`, the relay always on a Linux node; with the node's sshd stopped, the Windows wording of
 /// "nothing answers on 22".
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd")
                               && FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh")))
@@ -26,6 +26,10 @@ struct JumpWindowsOnLabTests {
                 #expect(run.output == windows + "\n", "\(host): \(run.output)")
                 #expect(try lab.waitNoManagedPods() == "")
             }
+            // `jump NODE -- COMMAND` (the local ssh, through the same relay) too.
+            let jumped = try lab.sshJump(windows, ["hostname"])
+            #expect(jumped.status == 0 && jumped.stdout == windows + "\n", "\(jumped)")
+            #expect(try lab.waitNoManagedPods() == "")
         }
     }
 
