@@ -41,7 +41,7 @@ import Testing
         #expect(up.status == 0, "\(up.stderr)")
         #expect(elapsed < 10, "up took \(elapsed) s")
         let labID = try Self.labID(dir)
-        #expect(try Self.labNamespaces(labID).count == 5, "three nodes, the VNet router and the control plane")
+        #expect(try Self.labNamespaces(labID).count == 6, "three Linux nodes, the Windows node, the VNet router and the control plane")
 
         let nodes = try Shell.run(kubectl, ["--kubeconfig", dir + "/kubeconfig", "get", "nodes", "-o", "wide", "--no-headers"])
         let lines = nodes.stdout.split(separator: "\n")

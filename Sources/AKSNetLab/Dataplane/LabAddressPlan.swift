@@ -53,6 +53,9 @@ public struct LabAddressPlan: Sendable, Equatable {
     public var vnetNetns: String
     public var nodes: [NodeNetwork]
     public var poolSubnets: [IPv4CIDR]
+    /// The Windows pool's subnet and nodes (none without `spec.windowsNodes`).
+    public var windowsSubnet: IPv4CIDR?
+    public var windowsNodes: [WindowsNodeNetwork]
     /// The control plane's network namespace, `aksl-<id>-cp`.
     public var controlPlaneNetns: String
 
@@ -118,6 +121,7 @@ public struct LabAddressPlan: Sendable, Equatable {
         }
         self.nodes = nodes
         poolSubnets = subnets
+        (windowsSubnet, windowsNodes) = try WindowsNodeNetwork.plan(spec, taken: subnets + [LabAddressPlan.controlPlaneSubnet])
     }
 
     /// The IPv6 address that pairs with a pod's IPv4 address (dual stack only).

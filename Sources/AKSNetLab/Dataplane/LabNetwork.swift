@@ -33,6 +33,9 @@ public final class LabNetwork: @unchecked Sendable {
             for node in plan.nodes {
                 try builder.buildNode(node, record: network.recordNamespace)
             }
+            for node in plan.windowsNodes {
+                try builder.buildWindowsNode(node, record: network.recordNamespace)
+            }
             try builder.buildControlPlane(record: network.recordNamespace)
             try builder.finishVNet()
         } catch {
@@ -79,7 +82,10 @@ public final class LabNetwork: @unchecked Sendable {
     public var spec: LabNetworkSpec { plan.spec }
     /// Where the API server's connections to the kubelets start: namespace and address.
     public var controlPlane: (netns: String, ipv4: IPv4Address) { (plan.controlPlaneNetns, LabAddressPlan.controlPlaneIPv4) }
+    /// The Linux nodes: every one runs pods, kube-proxy rules and a kubelet server.
     public var nodes: [NodeNetwork] { plan.nodes }
+    /// The Windows nodes: a namespace with the InternalIP (for their sshd) only.
+    public var windowsNodes: [WindowsNodeNetwork] { plan.windowsNodes }
     public var pods: [PodNetwork] { locked { state.pods } }
     public var services: [ServiceSpec] { locked { state.services } }
     public var activeFaults: [LabFault] { locked { state.faults } }
@@ -245,6 +251,9 @@ public final class LabNetwork: @unchecked Sendable {
     /// Node references become Kubernetes node names, so `node1` and the full name are one fault.
     private func canonical(_ fault: LabFault) throws -> LabFault {
         func resolve(_ name: String) throws -> String {
+            if plan.windowsNodes.contains(where: { $0.name == name || $0.netns == name }) {
+                throw LabNetworkError.invalidFault("\(name) is a Windows node; the lab's dataplane faults act on Linux nodes (their pods, forwarding and rules)")
+            }
             guard let node = node(named: name) else { throw LabNetworkError.unknownNode(name) }
             return node.name
         }

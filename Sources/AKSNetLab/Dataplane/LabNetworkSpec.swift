@@ -37,15 +37,19 @@ public struct LabNetworkSpec: Codable, Sendable, Equatable {
     public var mtu: Int
     /// Azure CNI: IPs reserved per node for pods (its `maxPods` preallocation); bounds pod count.
     public var maxPodsPerNode: Int
+    /// Windows nodes (pool `win`, on a subnet of their own): a namespace with the node's
+    /// InternalIP and its sshd; no pod network, no kube-proxy, no pods.
+    public var windowsNodes: Int
 
     public init(labID: String, plugin: NetworkPlugin, ipFamily: IPFamily = .ipv4,
-                nodePools: [NodePoolSpec], mtu: Int = 1500, maxPodsPerNode: Int = 30) {
+                nodePools: [NodePoolSpec], mtu: Int = 1500, maxPodsPerNode: Int = 30, windowsNodes: Int = 0) {
         self.labID = labID
         self.plugin = plugin
         self.ipFamily = ipFamily
         self.nodePools = nodePools
         self.mtu = mtu
         self.maxPodsPerNode = maxPodsPerNode
+        self.windowsNodes = windowsNodes
     }
 
     /// One pool, `nodepool1`, of `nodes` nodes.
@@ -75,6 +79,18 @@ public struct LabNetworkSpec: Codable, Sendable, Equatable {
         guard total <= 250 else { throw LabNetworkError.invalidSpec("at most 250 nodes (the lab gives each a /24 of 10.244.0.0/16)") }
         guard (1280...9000).contains(mtu) else { throw LabNetworkError.invalidSpec("mtu \(mtu) outside 1280...9000") }
         guard (1...250).contains(maxPodsPerNode) else { throw LabNetworkError.invalidSpec("maxPodsPerNode outside 1...250") }
+        guard (0...4).contains(windowsNodes) else { throw LabNetworkError.invalidSpec("windowsNodes outside 0...4") }
+    }
+}
+
+extension LabNetworkSpec {
+    /// A state file written before Windows nodes had a network has no `windowsNodes`: none.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(labID: try values.decode(String.self, forKey: .labID), plugin: try values.decode(NetworkPlugin.self, forKey: .plugin),
+                  ipFamily: try values.decode(IPFamily.self, forKey: .ipFamily), nodePools: try values.decode([NodePoolSpec].self, forKey: .nodePools),
+                  mtu: try values.decode(Int.self, forKey: .mtu), maxPodsPerNode: try values.decode(Int.self, forKey: .maxPodsPerNode),
+                  windowsNodes: try values.decodeIfPresent(Int.self, forKey: .windowsNodes) ?? 0)
     }
 }
 
@@ -84,6 +100,7 @@ public enum LabNames {
     public static func namespacePrefix(labID: String) -> String { "\(prefix)\(labID)-" }
     public static func vnet(labID: String) -> String { "\(prefix)\(labID)-vnet" }
     public static func node(labID: String, index: Int) -> String { "\(prefix)\(labID)-node\(index + 1)" }
+    public static func windowsNode(labID: String, index: Int) -> String { "\(prefix)\(labID)-win\(index + 1)" }
     public static func pod(labID: String, name: String) -> String { "\(prefix)\(labID)-pod-\(name)" }
     /// The control plane's namespace: where the API server's connections to the kubelets start.
     public static func controlPlane(labID: String) -> String { "\(prefix)\(labID)-cp" }

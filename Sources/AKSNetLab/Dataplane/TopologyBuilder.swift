@@ -32,7 +32,37 @@ struct TopologyBuilder {
             }
             commands.append(["link", "set", bridge, "up"])
         }
+        if let subnet = plan.windowsSubnet {
+            commands += [
+                ["link", "add", Self.windowsBridge, "mtu", "\(spec.mtu)", "type", "bridge"],
+                ["addr", "add", "\(subnet.host(1))/\(subnet.prefix)", "dev", Self.windowsBridge],
+                ["link", "set", Self.windowsBridge, "up"],
+            ]
+        }
         try Netns.ipBatch(vnet, commands)
+    }
+
+    /// The Windows pool's bridge in the VNet router.
+    static let windowsBridge = "subnetwin"
+
+    /// A Windows node: eth0 on the Windows pool's bridge with the node's InternalIP, routed like a
+    /// Linux node's (everything through the VNet router), and nothing else: no pod bridge, no rules.
+    func buildWindowsNode(_ node: WindowsNodeNetwork, record: (String) throws -> Void) throws {
+        try record(node.netns)
+        try Netns.add(node.netns)
+        try Netns.ip(plan.vnetNetns, ["link", "add", node.vnetLink, "mtu", "\(spec.mtu)", "type", "veth",
+                                      "peer", "name", "eth0", "mtu", "\(spec.mtu)", "netns", node.netns])
+        try Netns.ipBatch(plan.vnetNetns, [
+            ["link", "set", node.vnetLink, "master", Self.windowsBridge],
+            ["link", "set", node.vnetLink, "up"],
+        ])
+        try Netns.ipBatch(node.netns, [
+            ["link", "set", "lo", "up"],
+            ["link", "set", "eth0", "up"],
+            ["addr", "add", "\(node.ipv4)/\(node.subnet.prefix)", "dev", "eth0", "noprefixroute"],
+            ["route", "add", "\(node.gatewayIPv4)", "dev", "eth0", "scope", "link"],
+            ["route", "add", "default", "via", "\(node.gatewayIPv4)", "dev", "eth0"],
+        ])
     }
 
     func buildNode(_ node: NodeNetwork, record: (String) throws -> Void) throws {
@@ -119,6 +149,6 @@ struct TopologyBuilder {
     }
 
     func finishVNet() throws {
-        try Netns.iptablesRestore(plan.vnetNetns, KubeProxyRules.vnetEdgeFilter(nodeIPs: plan.nodes.map(\.ipv4)))
+        try Netns.iptablesRestore(plan.vnetNetns, KubeProxyRules.vnetEdgeFilter(nodeIPs: plan.nodes.map(\.ipv4) + plan.windowsNodes.map(\.ipv4)))
     }
 }

@@ -81,20 +81,22 @@ enum ClusterObjects {
         ]
     }
 
-    /// A Windows node: an API object only (no network namespace), so that
-    /// the suite can meet one and refuse or relay properly.
-    static func windowsNode(index: Int) -> JSONValue {
-        let name = "akswin00000\(index)"
+    /// A Windows node, so that the suite can meet one and refuse or relay properly: its InternalIP
+    /// is the address of its network namespace (where its sshd answers); the lab kubelet runs no
+    /// pod on it and serves no kubelet port for it.
+    static func windowsNode(_ node: WindowsNodeNetwork) -> JSONValue {
+        let name = node.name
         return [
             "apiVersion": "v1", "kind": "Node",
             "metadata": ["name": .string(name), "labels": [
                 "kubernetes.io/os": "windows", "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": .string(name),
-                "kubernetes.azure.com/agentpool": "win", "agentpool": "win", "kubernetes.azure.com/mode": "user",
+                "kubernetes.azure.com/agentpool": .string(WindowsNodeNetwork.pool), "agentpool": .string(WindowsNodeNetwork.pool),
+                "kubernetes.azure.com/mode": "user",
                 "node.kubernetes.io/windows-build": "10.0.20348",
             ]],
             "spec": ["taints": [["key": "os", "value": "windows", "effect": "NoSchedule"]]],
             "status": [
-                "addresses": [["type": "InternalIP", "address": .string("10.224.9.\(4 + index)")], ["type": "Hostname", "address": .string(name)]],
+                "addresses": [["type": "InternalIP", "address": .string(node.ipv4.description)], ["type": "Hostname", "address": .string(name)]],
                 "conditions": [["type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status"]],
                 "nodeInfo": ["architecture": "amd64", "containerRuntimeVersion": "containerd://1.7.20+azure", "kernelVersion": "10.0.20348.2966",
                              "kubeletVersion": "v1.32.5", "kubeProxyVersion": "v1.32.5", "operatingSystem": "windows",

@@ -43,8 +43,10 @@ enum LabDaemon {
         for node in network.nodes { try NodeRootFiles.write(node, plugin: config.networkPlugin, directory: directory) }
         if NodeSSH.available {
             let ssh = NodeSSH(directory: directory)
-            try ssh.prepare(nodes: network.nodes)
-            sshds = ssh.start(nodes: network.nodes, log: log)
+            // Windows nodes too: on AKS they run OpenSSH server (here the same sshd as a Linux node's).
+            let hosts = network.nodes.map(NodeSSH.Host.init) + network.windowsNodes.map(NodeSSH.Host.init)
+            try ssh.prepare(nodes: hosts)
+            sshds = ssh.start(nodes: hosts, log: log)
         }
         let store = LabStore()
         if config.ipFamily == "dual" { store.enableDualStackServices() }
@@ -94,7 +96,7 @@ enum LabDaemon {
         guard let family = IPFamily(rawValue: config.ipFamily) else { throw LabError("unknown --ip-family \(config.ipFamily)") }
         var pools: [NodePoolSpec] = []
         for pool in config.nodePools { pools.append(NodePoolSpec(name: pool.name, count: pool.count)) }
-        return LabNetworkSpec(labID: config.labID, plugin: plugin, ipFamily: family, nodePools: pools)
+        return LabNetworkSpec(labID: config.labID, plugin: plugin, ipFamily: family, nodePools: pools, windowsNodes: config.windowsNodes)
     }
 
     static func registerObjects(store: LabStore, network: LabNetwork, config: LabConfig) throws {
@@ -104,10 +106,8 @@ enum LabDaemon {
         for node in network.nodes {
             _ = try store.create(.nodes, namespace: nil, object: ClusterObjects.node(node, config: config, kernel: kernel))
         }
-        if config.windowsNodes > 0 {
-            for index in 0..<config.windowsNodes {
-                _ = try store.create(.nodes, namespace: nil, object: ClusterObjects.windowsNode(index: index))
-            }
+        for node in network.windowsNodes {
+            _ = try store.create(.nodes, namespace: nil, object: ClusterObjects.windowsNode(node))
         }
         for (resource, object) in ClusterObjects.kubernetesEndpoints() + ClusterObjects.kubeSystem(config: config) {
             _ = try store.create(resource, namespace: object.metadataNamespace, object: object)

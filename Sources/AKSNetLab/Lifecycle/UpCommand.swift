@@ -14,7 +14,7 @@ struct UpCommand: ParsableCommand {
     @Option(name: .customLong("ip-family"), help: "ipv4 or dual.") var ipFamily = "ipv4"
     @Option(help: "Linux nodes in one pool (ignored with --nodepools).") var nodes = 2
     @Option(help: "Node pools: NAME=COUNT[,NAME=COUNT…], each on its own subnet.") var nodepools: String?
-    @Option(name: .customLong("windows-nodes"), help: "Windows node objects (API only).") var windowsNodes = 0
+    @Option(name: .customLong("windows-nodes"), help: "Windows nodes (their InternalIP and sshd; no pods run there).") var windowsNodes = 0
     @Option(help: "Images the lab's registry serves, comma-separated (default: the usual debug and base images). \(LabRegistry.privateNetshoot) is always there and needs the pull secret in DIR/registry/config.json.")
     var images: String?
     @Option(name: .customLong("break"), parsing: .upToNextOption, help: "Faults: missing-route[:NODE], ip-forward-off[:NODE], no-masquerade[:NODE], mtu-mismatch[:NODE[:MTU]], policy-drop:POD, conntrack-full[:NODE]; API faults (changeable later with `fault`): api-5xx=SHARE[:CODE], api-429=SHARE[:RETRY_AFTER], api-latency=DURATION, token-expire=DURATION|now, stream-drop=BYTES|DURATION.")

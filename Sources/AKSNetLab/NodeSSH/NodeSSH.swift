@@ -26,7 +26,7 @@ struct NodeSSH {
     func hostKey(_ node: String) -> String { nodeDirectory(node) + "/ssh_host_ed25519_key" }
 
     /// Keys, known_hosts and configs for `nodes` (fresh on every `up`).
-    func prepare(nodes: [NodeNetwork]) throws {
+    func prepare(nodes: [Host]) throws {
         try? FileManager.default.removeItem(atPath: root)
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try Self.keygen(userKey, comment: "aksnet-lab")
@@ -39,7 +39,7 @@ struct NodeSSH {
             try Self.keygen(hostKey(node.name), comment: node.name)
             let hostPublic = try String(contentsOfFile: hostKey(node.name) + ".pub", encoding: .utf8).split(separator: " ")
             guard hostPublic.count >= 2 else { throw LabError("unreadable host key \(hostKey(node.name)).pub") }
-            let names = [node.name, node.ipv4.description] + (node.ipv6.map { [$0] } ?? [])
+            let names = [node.name] + node.addresses
             known.append("\(names.joined(separator: ",")) \(hostPublic[0]) \(hostPublic[1])")
             try directory.writeAtomically(sshdConfig(node.name), to: config(node.name))
         }
@@ -70,14 +70,14 @@ struct NodeSSH {
     /// Starts each node's sshd (in the foreground, `-D`, so its PID is ours) and waits until
     /// each has written its PID file, which sshd does once it listens. A node whose sshd does
     /// not come up is reported, not fatal: the rest of the lab does not need it.
-    func start(nodes: [NodeNetwork], log: (String) -> Void) -> [LabProcess] {
+    func start(nodes: [Host], log: (String) -> Void) -> [LabProcess] {
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: Self.privsepDirectory, isDirectory: &isDirectory) {
             mkdir(Self.privsepDirectory, 0o755)
         }
         var started: [(node: String, process: LabProcess)] = []
         for node in nodes {
-            let argv = ["ip", "netns", "exec", node.netns, Self.sshd, "-D", "-e", "-f", config(node.name)]
+            let argv = ["ip", "netns", "exec", node.netns] + Self.hostnamePrefix(node) + [Self.sshd, "-D", "-e", "-f", config(node.name)]
             do {
                 let logFile = nodeDirectory(node.name) + "/sshd.log"
                 started.append((node.name, try LabProcess.start(argv, stdoutPath: logFile, stderrPath: logFile)))
@@ -94,6 +94,16 @@ struct NodeSSH {
             }
         }
         return started.map(\.process)
+    }
+
+    /// For a node with a hostname of its own: a new UTS namespace named after the node, then the
+    /// same process becomes sshd (`unshare` and `sh` exec, so the PID stays the one started). The
+    /// name is an argument of the fixed script, never part of it.
+    static func hostnamePrefix(_ node: Host) -> [String] {
+        guard let hostname = node.hostname else { return [] }
+        // Full path: `ip netns exec` looks programs up in the daemon's PATH, which may be bare.
+        return [HostCommand.resolve("unshare") ?? "/usr/bin/unshare", "--uts", "--", "/bin/sh", "-c", #"printf %s "$1" > /proc/sys/kernel/hostname && shift && exec "$@""#,
+                "sh", hostname]
     }
 
     /// `down`: ends every sshd a PID file names, after checking from /proc that the PID still
@@ -127,5 +137,32 @@ struct NodeSSH {
         try? FileManager.default.removeItem(atPath: path)
         try? FileManager.default.removeItem(atPath: path + ".pub")
         _ = try HostCommand.check(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path])
+    }
+}
+
+extension NodeSSH {
+    /// Where one node's sshd runs and the names its host key is known under.
+    struct Host: Sendable, Equatable {
+        var name: String
+        var netns: String
+        /// The InternalIPs (known_hosts lists the host key under the name and each of them).
+        var addresses: [String]
+        /// Set when sshd gets a UTS namespace of its own with this hostname: a Windows node, where
+        /// nothing else of this machine runs. A Linux node's sshd shares the machine's hostname
+        /// with the node's other processes (its pods' hostNetwork shells).
+        var hostname: String?
+
+        init(_ node: NodeNetwork) {
+            name = node.name
+            netns = node.netns
+            addresses = [node.ipv4.description] + (node.ipv6.map { [$0] } ?? [])
+        }
+
+        init(_ node: WindowsNodeNetwork) {
+            name = node.name
+            netns = node.netns
+            addresses = [node.ipv4.description]
+            hostname = node.name
+        }
     }
 }
