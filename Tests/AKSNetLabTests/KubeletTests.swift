@@ -291,6 +291,25 @@ struct KubeletTests {
         }
     }
 
+    /// A stdin container's output goes through the lab's pipes (as through containerd's shim): its
+    /// exit is reported only once that output is in the log, so logs read at Succeeded are whole.
+    @Test func anAttachableContainersLogIsWholeWhenItEnds() throws {
+        try KubeletLab.run { lab in
+            // Quick ones (as `kubectl debug node/N -i -- chroot /host echo x`) and a long one.
+            var commands: [[JSONValue]] = (0..<12).map { ["sh", "-c", .string("echo out-\($0)")] }
+            commands.append(["seq", "1", "200000"])
+            for (round, command) in commands.enumerated() {
+                let name = "burst\(round)"
+                try lab.createPod(name, containers: [["name": "main", "image": "busybox", "stdin": true, "command": .array(command)]],
+                                  extra: ["restartPolicy": "Never"])
+                _ = try lab.waitForPod(name, timeout: 10) { $0["status"]?["phase"]?.stringValue == "Succeeded" }
+                let log = String(decoding: lab.store.logs.read(namespace: "default", pod: name, container: "main").bytes, as: UTF8.self)
+                let want = round < 12 ? "out-\(round)\n" : (1...200_000).map(String.init).joined(separator: "\n") + "\n"
+                #expect(log == want, "round \(round): \(log.count) bytes, ends \(log.suffix(20))")
+            }
+        }
+    }
+
     @Test func windowsPodStaysPending() throws {
         try KubeletLab.run { lab in
             try lab.store.create(.nodes, namespace: nil, object: KubeletLab.nodeObject(name: "akswin000000", ip: "10.224.0.200", os: "windows"))

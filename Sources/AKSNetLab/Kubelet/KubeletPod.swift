@@ -28,11 +28,12 @@ final class KubeletContainer {
     let logPath: String
     /// PATH inside the container: its image's programs first (exec sees the same).
     var path = ContainerLaunch.defaultPath
-    var logOffset: Int64 = 0
     var logFinished = false
     var process: LabProcess?
     /// stdin/tty and live output of the running process, for attach (stdin or tty containers).
     var io: ContainerIO?
+    /// When the main process was first seen gone while its output was still being drained.
+    var exitSeenAt: Double?
     var command: [String] = []
     var containerID = ""
     var startedAt: Double = 0

@@ -197,16 +197,7 @@ extension LabKubelet {
 
     func tailLog(_ pod: KubeletPod, _ container: KubeletContainer) {
         guard !container.logFinished else { return }
-        let fd = open(container.logPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        for _ in 0..<256 {
-            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(container.logOffset)) }
-            guard count > 0 else { break }
-            container.logOffset += Int64(count)
-            store.logs.append(namespace: pod.namespace, pod: pod.name, container: container.name, Array(buffer[0..<count]))
-        }
+        store.logs.tail(namespace: pod.namespace, pod: pod.name, container: container.name, path: container.logPath)
     }
 
     func finishLog(_ pod: KubeletPod, _ container: KubeletContainer) {

@@ -69,6 +69,14 @@ extension LabKubelet {
             guard container.isRunning, let process = container.process, let code = process.status else { continue }
             // The container's other processes go with its main one (as with a PID namespace).
             ProcessGroup.signal(process, SIGKILL)
+            // As containerd's shim, the exit is reported once the output pipes are drained into the
+            // log (bounded), so a `logs` right after the pod ends has every line.
+            if let io = container.io, !io.hasEnded {
+                let seen = container.exitSeenAt ?? now
+                container.exitSeenAt = seen
+                if now - seen < 2 { continue }
+            }
+            container.exitSeenAt = nil
             tailLog(pod, container)
             let reason = code == 0 ? "Completed" : (code == 137 && pod.stopping != nil ? "Error" : "Error")
             let termination = KubeletContainer.Termination(exitCode: code, reason: reason, message: nil,

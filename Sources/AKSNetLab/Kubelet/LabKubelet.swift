@@ -174,9 +174,8 @@ public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
             ProcessGroup.signal(process, SIGKILL)
             process.stop(grace: 0)
         }
-        for container in pod.allContainers {
-            tailLog(pod, container)
-        }
+        // Its logs went with the object (PodLogs.forget): nothing more to read into them.
+        for container in pod.allContainers { container.logFinished = true }
         removeNetwork(pod)
         pods[pod.key] = nil
         forgetSandbox(pod.key)

@@ -50,6 +50,10 @@ final class KubeletRequestHandler: ChannelInboundHandler, RemovableChannelHandle
             guard hostsPod(namespace, pod) else { return write(context: context, head: head, .text(.notFound, "pod does not exist\n")) }
             let plan = LogPlan(namespace: namespace, pod: pod, container: container, follow: follow,
                                tailLines: tailLines, limitBytes: limitBytes)
+            // What the container wrote until now, not only until the kubelet's last tick.
+            if let path = route.logPath(namespace, pod, container) {
+                store.logs.tail(namespace: namespace, pod: pod, container: container, path: path)
+            }
             LogStreamer.start(plan, logs: store.logs, handler: self, context: context, head: head)
         case .some:
             // An exec/attach/port-forward the upgrader declined: its refusal.

@@ -49,6 +49,11 @@ struct KubeletStreamRoute {
     }
 
     /// The pod's sandbox, when it runs on this node.
+    /// The log file of a container the node runs (nil once it ended: the kubelet read it all then).
+    func logPath(_ namespace: String, _ pod: String, _ container: String) -> String? {
+        sandbox(namespace, pod)?.container(container)?.logPath
+    }
+
     private func sandbox(_ namespace: String, _ pod: String) -> PodSandbox? {
         guard let sandbox = sandboxes.lookup?.sandbox(namespace: namespace, name: pod) else { return nil }
         if let node, sandbox.nodeName != node { return nil }

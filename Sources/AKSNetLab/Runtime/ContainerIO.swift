@@ -28,6 +28,9 @@ public final class ContainerIO: @unchecked Sendable, Equatable {
 
     public static func == (a: ContainerIO, b: ContainerIO) -> Bool { a === b }
 
+    /// True once every output pipe reached EOF and all of it is in the log file.
+    public var hasEnded: Bool { lock.withLock { ended } }
+
     /// Follows the output from now on; `end` runs once when the process has gone (at once if it has).
     public func subscribe(output: @escaping Output, end: @escaping End) -> Int? {
         let id: Int? = lock.withLock {

@@ -22,6 +22,15 @@ struct JumpOnLabTests {
         }
         var proxy: String { "\(JumpOnLabTests.plugin) jump --kubeconfig \(cluster.kubeconfig) --stdio %h" }
 
+        /// Stops NODE's sshd by its PID file: what SSH disabled on a pool looks like to a relay.
+        func stopSSHD(_ node: String) throws {
+            let pidFile = "\(dir)/ssh/nodes/\(node)/sshd.pid"
+            let pid = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(NodeSSHTests.isLabSSHD(pid, dir))
+            kill(pid, SIGTERM)
+            for _ in 0..<50 where NodeSSHTests.isLabSSHD(pid, dir) { usleep(100_000) }
+        }
+
         /// ssh through `jump --stdio` as ProxyCommand, strict host key checking.
         func ssh(_ host: String, _ command: String) throws -> ProcessResult {
             try Shell.run("/usr/bin/ssh", sshOptions + ["-o", "ProxyCommand=\(proxy)", "root@\(host)", command], timeout: 90)
@@ -329,11 +338,7 @@ struct JumpOnLabTests {
     }
 
     func sshDisabledIsSaidClearly(_ lab: Lab, node: String) throws {
-        let pidFile = "\(lab.dir)/ssh/nodes/\(node)/sshd.pid"
-        let pid = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        #expect(NodeSSHTests.isLabSSHD(pid, lab.dir))
-        kill(pid, SIGTERM)
-        for _ in 0..<50 where NodeSSHTests.isLabSSHD(pid, lab.dir) { usleep(100_000) }
+        try lab.stopSSHD(node)
         let ip = try lab.internalIP(node)
         let want = "node \(node) (\(ip)) does not accept SSH on port 22: SSH may be disabled on this node pool (az aks nodepool update --ssh-access …); use --shell"
         for args in [[node, "-l", "root", "--", "true"], ["--stdio", node]] {

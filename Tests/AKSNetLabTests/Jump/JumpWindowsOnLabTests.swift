@@ -36,12 +36,7 @@ struct JumpWindowsOnLabTests {
     @Test func aStoppedSSHDOnTheWindowsNodeIsSaidClearly() throws {
         try JumpOnLabTests.withLab { lab, _, windows in
             try #require(!windows.isEmpty)
-            // As the Linux case does (JumpOnLabTests.sshDisabledIsSaidClearly): the node's sshd, by its PID file.
-            let pidFile = "\(lab.dir)/ssh/nodes/\(windows)/sshd.pid"
-            let pid = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-            #expect(NodeSSHTests.isLabSSHD(pid, lab.dir))
-            kill(pid, SIGTERM)
-            for _ in 0..<50 where NodeSSHTests.isLabSSHD(pid, lab.dir) { usleep(100_000) }
+            try lab.stopSSHD(windows)
             let ip = try lab.internalIP(windows)
             let want = "node \(windows) (\(ip)) does not accept SSH on port 22: SSH may be disabled on this node pool "
                 + "(az aks nodepool update --ssh-access …) or the Windows node runs no OpenSSH server"

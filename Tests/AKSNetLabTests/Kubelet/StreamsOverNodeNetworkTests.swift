@@ -71,4 +71,24 @@ import Testing
         let missing = try lab.k(["logs", "talker", "-c", "nope"])
         #expect(missing.status != 0 && missing.stderr.contains("container nope is not valid"), "\(missing)")
     }
+
+    /// `kubectl logs` answers with what the container has written until now, as a kubelet reading
+    /// the runtime's file at the request does, not as of the lab kubelet's last 200 ms tick (a
+    /// quick `kubectl debug … -i -- cmd` falls back to logs and would miss its own output).
+    @Test func logsAreWhatTheFileHoldsNow() throws {
+        let lab = try LabCluster(["--nodes", "1"])
+        defer { lab.down() }
+        try lab.run("writer", ["sleep", "3600"])
+        // The container's stdout file, written here as the container would.
+        let path = "\(lab.dir)/pods/default/writer/writer.log"
+        try #require(FileManager.default.fileExists(atPath: path), "no \(path)")
+        for round in 0..<5 {
+            let file = try #require(FileHandle(forWritingAtPath: path))
+            file.seekToEndOfFile()
+            file.write(Data("line-\(round)\n".utf8))
+            try file.close()
+            let logs = try lab.k(["logs", "writer"])
+            #expect(logs.stdout.hasSuffix("line-\(round)\n"), "round \(round): \(logs)")
+        }
+    }
 }

@@ -9,6 +9,8 @@ public final class PodLogs: @unchecked Sendable {
         var bytes: [UInt8] = []
         var finished = false
         var followers: [Int: @Sendable (Chunk) -> Void] = [:]
+        /// How much of the runtime's log file is in `bytes`.
+        var fileOffset: Int64 = 0
     }
 
     private let lock = NSLock()
@@ -25,6 +27,32 @@ public final class PodLogs: @unchecked Sendable {
             let key = Self.key(namespace, pod, container)
             entries[key, default: Entry()].bytes += bytes
             for follower in entries[key]?.followers.values ?? [:].values { follower(.data(bytes)) }
+        }
+    }
+
+    /// Appends what the runtime's log file `path` holds past what was read of it before. The
+    /// kubelet calls it on its ticks and its log endpoint before each answer, so `logs` sees what
+    /// is in the file now (a real kubelet reads the file at the request).
+    public func tail(namespace: String, pod: String, container: String, path: String) {
+        lock.withLock {
+            let key = Self.key(namespace, pod, container)
+            guard entries[key]?.finished != true else { return }
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return }
+            defer { close(fd) }
+            var offset = entries[key]?.fileOffset ?? 0
+            var added: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            for _ in 0..<256 {
+                let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+                guard count > 0 else { break }
+                offset += Int64(count)
+                added += buffer[0..<count]
+            }
+            guard !added.isEmpty else { return }
+            entries[key, default: Entry()].bytes += added
+            entries[key]?.fileOffset = offset
+            for follower in entries[key]?.followers.values ?? [:].values { follower(.data(added)) }
         }
     }
 
