@@ -1,5 +1,6 @@
 import KubeClient
 import KubeModel
+import Synchronization
 
 /// A relay to one node's port, ready for port-forward streams: resolved node, a joined or new
 /// relay pod, and a probe that it listens and the node answers. `close()` leaves the relay
@@ -13,6 +14,8 @@ public final class RelayConnection: Sendable {
     public let pod: String
     let pool: RelayPool
     let lease: RelayPool.Lease
+    /// The probe's stream (the node's banner kept), for the first connection.
+    let held = Mutex<PortForwardStream?>(nil)
 
     init(client: KubeClient, node: JumpNode, relayNode: String, port: UInt16, namespace: String, pool: RelayPool, lease: RelayPool.Lease) {
         self.client = client
@@ -43,8 +46,11 @@ public final class RelayConnection: Sendable {
         // SSH speaks first: on port 22 silence means socat is still connecting (an unreachable
         // node takes its 10 s connect-timeout), so wait for its verdict; other ports may stay silent.
         let silentAfter: Double = options.port == 22 ? 15 : 5
-        switch RelayProbe.probe(client: client, namespace: pool.namespace, pod: lease.pod, timeout: silentAfter + 5, silentAfter: silentAfter) {
+        let (outcome, stream) = RelayProbe.open(client: client, namespace: pool.namespace, pod: lease.pod,
+                                                timeout: silentAfter + 5, silentAfter: silentAfter)
+        switch outcome {
         case .answered, .silent:
+            relay.held.withLock { $0 = stream }
             return relay
         case .refused:
             relay.close()
@@ -56,10 +62,20 @@ public final class RelayConnection: Sendable {
         }
     }
 
-    /// A new port-forward stream to the relay (one per connection).
+    /// A port-forward stream to the relay, one per connection: the probe's for the first.
     public func stream() throws(KubeError) -> PortForwardStream {
-        try client.portForward(namespace: namespace, pod: pod, port: JumpPods.relayListenPort)
+        if let first = held.withLock({ held -> PortForwardStream? in
+            defer { held = nil }
+            return held
+        }) { return first }
+        return try client.portForward(namespace: namespace, pod: pod, port: JumpPods.relayListenPort)
     }
 
-    public func close() { pool.release(lease) }
+    public func close() {
+        held.withLock { held in
+            held?.close()
+            held = nil
+        }
+        pool.release(lease)
+    }
 }

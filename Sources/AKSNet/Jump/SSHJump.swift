@@ -28,7 +28,8 @@ public struct SSHJump {
         let listener: PortForwardListener
         do {
             listener = try PortForwardListener(client: client, namespace: relay.namespace, pod: relay.pod,
-                                               remotePort: JumpPods.relayListenPort, localPort: localPort)
+                                               remotePort: JumpPods.relayListenPort, localPort: localPort,
+                                               streamSource: { () throws(KubeError) -> PortForwardStream in try relay.stream() })
         } catch {
             throw JumpError.stream(error.description)
         }

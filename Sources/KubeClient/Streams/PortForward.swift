@@ -46,6 +46,42 @@ public final class PortForwardStream: @unchecked Sendable {
         }
     }
 
+    /// What the pod's side did first, before anything was sent.
+    public enum FirstAnswer: Sendable, Equatable { case data, closed, silent }
+
+    /// Waits up to `timeoutMs` for the pod's first bytes without sending any (SSH speaks first):
+    /// they stay for `pump`, so this stream can still carry the whole connection. `.closed` when
+    /// the stream ended with no byte (the target refused), `.silent` when nothing came in time.
+    public func awaitFirstData(timeoutMs: Int32) throws(KubeError) -> FirstAnswer {
+        var waited: Int32 = 0
+        while early.isEmpty {
+            guard let messages = try ws.poll() else {
+                if ws.closeFrameReceived { return .closed }
+                throw KubeError(kind: .streamClosed, message: "lost connection to pod \(target): the port-forward stream to port \(port) was cut before any byte, without a WebSocket close frame", server: server)
+            }
+            for message in messages {
+                guard case .binary(let payload) = message else { continue }
+                for event in try decode(payload) {
+                    switch event {
+                    case .data(_, let bytes): early.append(bytes)
+                    case .error(_, let text): remoteError = text
+                    case .ready: break
+                    }
+                }
+            }
+            if let remoteError { throw KubeError(kind: .server, message: remoteError, server: server) }
+            if !early.isEmpty || !messages.isEmpty { continue }
+            guard waited < timeoutMs else { return .silent }
+            var fds = [pollfd(fd: ws.fileDescriptor, events: Int16(POLLIN), revents: 0)]
+            let slice = min(100, timeoutMs - waited)
+            if Glibc.poll(&fds, 1, slice) == 0 { waited += slice }
+        }
+        return .data
+    }
+
+    /// Ends the stream without pumping it.
+    public func close() { ws.close() }
+
     private func decode(_ payload: [UInt8]) throws(KubeError) -> [PortForwardEvent] {
         do { return try demux.receive(payload) } catch {
             throw KubeError(kind: .invalidResponse, message: error.description, server: server)

@@ -18,18 +18,23 @@ public final class PortForwardListener: Sendable {
     private let namespace: String
     private let pod: String
     private let remotePort: UInt16
+    /// Where each connection's stream comes from (a new port-forward unless the owner says otherwise).
+    private let streamSource: (@Sendable () throws(KubeError) -> PortForwardStream)?
     private let stopped = Atomic<Bool>(false)
     private let active = Atomic<Int>(0)
     public let errors = Mutex<[String]>([])
     /// Set when a stream was cut (like kubectl, which exits on "lost connection to pod"): `run` returns.
     public let lostConnection = Mutex<KubeError?>(nil)
 
-    /// Binds 127.0.0.1:`localPort` (0 picks a free port).
-    public init(client: KubeClient, namespace: String, pod: String, remotePort: UInt16, localPort: UInt16 = 0) throws(KubeError) {
+    /// Binds 127.0.0.1:`localPort` (0 picks a free port). `streamSource`, when given, opens each
+    /// connection's stream instead (e.g. one already open and probed for the first connection).
+    public init(client: KubeClient, namespace: String, pod: String, remotePort: UInt16, localPort: UInt16 = 0,
+                streamSource: (@Sendable () throws(KubeError) -> PortForwardStream)? = nil) throws(KubeError) {
         self.client = client
         self.namespace = namespace
         self.pod = pod
         self.remotePort = remotePort
+        self.streamSource = streamSource
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw KubeError(kind: .connection, message: "socket: \(Files.errorText(errno))") }
         var one: Int32 = 1
@@ -71,7 +76,7 @@ public final class PortForwardListener: Sendable {
                     active.subtract(1, ordering: .relaxed)
                 }
                 do {
-                    let stream = try client.portForward(namespace: namespace, pod: pod, port: remotePort)
+                    let stream = try streamSource?() ?? client.portForward(namespace: namespace, pod: pod, port: remotePort)
                     try stream.pump(readFD: conn, writeFD: conn)
                 } catch {
                     if let cut = error as? KubeError, cut.kind == .streamClosed {
