@@ -103,6 +103,27 @@ struct KubeletTests {
                                            context: context)) != nil)
     }
 
+    /// The Running report waits for the mount script, but not for a command that already ended
+    /// (exited, not yet reaped: its cmdline reads empty as between two execs).
+    @Test func anEndedCommandIsNotStillMounting() throws {
+        var pid: pid_t = 0
+        var argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { argv.forEach { free($0) } }
+        #expect(posix_spawn(&pid, "/bin/true", nil, nil, &argv, environ) == 0)
+        var state = ""
+        for _ in 0..<200 {
+            state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            if state.contains(") Z") { break }
+            usleep(5_000)
+        }
+        #expect(state.contains(") Z"), "not a zombie yet: \(state)")
+        #expect(ContainerLaunch.isZombie(pid) && !ContainerLaunch.stillMounting(pid))
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(!ContainerLaunch.stillMounting(pid), "reaped: gone")
+        #expect(!ContainerLaunch.isZombie(getpid()))
+    }
+
     @Test func schedulingFilters() {
         let linux = KubeletLab.nodeObject(name: "l1", ip: "10.0.0.1", os: "linux")
         let windows = KubeletLab.nodeObject(name: "w1", ip: "10.0.0.2", os: "windows")

@@ -144,13 +144,21 @@ struct ContainerLaunch: Equatable {
 
 extension ContainerLaunch {
     /// True while `pid` is still the launcher (`ip netns exec`, `unshare`, the mount script).
+    /// `Z` in /proc/PID/stat: the process ended (a command quicker than one look, e.g. `echo`).
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        return stat[close...].dropFirst().trimmingCharacters(in: .whitespaces).first == "Z"
+    }
+
     static func stillMounting(_ pid: Int32) -> Bool {
         let fd = open("/proc/\(pid)/cmdline", O_RDONLY)
         guard fd >= 0 else { return false }  // gone: nothing to wait for
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 512)
         let n = read(fd, &buffer, buffer.count)
-        guard n > 0 else { return true }  // between two execs: look again
+        // Empty: between two execs (look again), or exited and not yet reaped (nothing to wait for).
+        guard n > 0 else { return !isZombie(pid) }
         let words = buffer[0..<n].split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         let program = words.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
         return program == "ip" || program == "unshare" || words.contains("aksnet-mounts")
