@@ -69,8 +69,11 @@ public struct RelayPool: Sendable {
     }
 
     /// Adds this session as a user of a joinable relay; nil when there is none.
+    /// Many may join at once (ansible's forks): each conflict means another got in first, so
+    /// retry (as `release` does) with jitter; giving up would make a second relay for the node.
     func join(node: String, port: UInt16) throws(JumpError) -> String? {
-        for _ in 0..<5 {
+        for attempt in 0..<20 {
+            if attempt > 0 { usleep(UInt32.random(in: 5_000...30_000)) }
             let listed: [JSONValue]
             do {
                 listed = try client.list(.pods(namespace), labelSelector: Self.selector(node: node, port: port)).items

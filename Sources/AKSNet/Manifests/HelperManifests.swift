@@ -15,6 +15,7 @@ public enum HelperManifests {
     /// Placeholders: a node as AKS names them, a pod, a session id.
     public static let node = "aks-nodepool1-00000000-vmss000000"
     public static let nodeIP = "10.224.0.4"
+    public static let windowsNode = "akswin000000"
     public static let pod = "web-0"
     public static let session = "00000000"
 
@@ -54,6 +55,11 @@ public enum HelperManifests {
                             objects: [JumpPods.shell(name: HelperLabels.dnsLabel(["aksnet-shell", session, node]), node: node,
                                                      profile: profile, options: shell)]))
         }
+        let windows = options("jump", "kubectl aksnet jump --shell \(windowsNode)")
+        out.append(File(path: "jump/shell-windows.yaml",
+                        comment: "jump --shell on a Windows node: a HostProcess pod (NT AUTHORITY\\SYSTEM, host network); PowerShell runs through exec.",
+                        objects: [JumpPods.windowsShell(name: HelperLabels.dnsLabel(["aksnet-shell", session, windowsNode]), node: windowsNode,
+                                                        image: JumpPods.windowsShellImage, options: windows)]))
         return out
     }
 

@@ -41,7 +41,8 @@ import TestSupport
     @Test func everyManifestNamesTheCommandAndTheDefaultImage() {
         for file in HelperManifests.files where file.path.hasPrefix("sniff/") || file.path.hasPrefix("jump/") {
             let text = ManifestWriter.render(file)
-            #expect(text.contains("image: \(HelperPodOptions.defaultImage)"), "\(file.path)")
+            let image = file.path == "jump/shell-windows.yaml" ? JumpPods.windowsShellImage : HelperPodOptions.defaultImage
+            #expect(text.contains("image: \(image)"), "\(file.path)")
             // Pods carry the label cleanup finds them by; the ephemeral patch is one container, no labels.
             if file.objects.first?["kind"] != nil {
                 #expect(text.contains("aksnet.io/command: \(file.path.split(separator: "/")[0])"), "\(file.path)")

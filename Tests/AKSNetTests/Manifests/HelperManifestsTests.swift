@@ -33,14 +33,16 @@ struct HelperManifestsTests {
     }
 
     @Test func everyPodHoldsTheHelperContract() {
-        #expect(Self.pods.count == 6)
+        #expect(Self.pods.count == 7)
         for (path, pod) in Self.pods {
+            let windows = path == "jump/shell-windows.yaml"
             #expect(pod["metadata"]?["labels"]?[HelperLabels.managedByKey] == .string(HelperLabels.managedByValue), "\(path)")
             #expect(pod["metadata"]?["namespace"] == .string(HelperLabels.namespace), "\(path)")
             #expect((pod["spec"]?["activeDeadlineSeconds"]?.intValue ?? 0) > 0, "\(path)")
-            #expect(pod["spec"]?["nodeName"] == .string(HelperManifests.node), "\(path)")
+            #expect(pod["spec"]?["nodeName"] == .string(windows ? HelperManifests.windowsNode : HelperManifests.node), "\(path)")
             #expect(pod["spec"]?["tolerations"] == [["operator": "Exists"]], "\(path)")
-            #expect(pod["spec"]?["nodeSelector"]?["kubernetes.io/os"] == "linux", "\(path)")
+            #expect(pod["spec"]?["nodeSelector"]?["kubernetes.io/os"] == (windows ? "windows" : "linux"), "\(path)")
+            #expect((pod["spec"]?["securityContext"]?["windowsOptions"]?["hostProcess"] == true) == windows, "\(path)")
             #expect(pod["spec"]?["automountServiceAccountToken"] == false, "\(path)")
             let privileged = pod["spec"]?["containers"]?.arrayValue?.first?["securityContext"]?["privileged"] == true
             #expect(privileged == ["sniff/node-helper.yaml", "jump/shell-sysadmin.yaml", "inspect/collector.yaml"].contains(path), "\(path)")
