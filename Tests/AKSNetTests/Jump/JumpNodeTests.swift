@@ -46,4 +46,14 @@ import Testing
             #expect(!error.description.contains("\n"))
         }
     }
+
+    /// A node name is looked up with one GET; anything else (an IP, upper case) by a list.
+    @Test(arguments: [
+        ("aks-nodepool1-12345678-vmss000000", true), ("akswin000000", true), ("node.example", true),
+        ("10.224.0.4", false), ("fd00::5", false), ("AKS-Node", false), ("", false), ("a b", false),
+        (String(repeating: "a", count: 254), false),
+    ])
+    func nodeNamesGetOneGet(text: String, isName: Bool) {
+        #expect(LabelLike.isNodeName(text) == isName)
+    }
 }
