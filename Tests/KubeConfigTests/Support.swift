@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Paths and process helpers shared by the kubeconfig tests.
 enum TestPaths {
@@ -22,6 +23,7 @@ enum TestPaths {
     static func temporaryDirectory(_ prefix: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        ScratchDirectories.register(url.path)
         return url
     }
 }

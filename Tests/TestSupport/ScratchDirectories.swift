@@ -1,13 +1,14 @@
 import Foundation
 import Synchronization
 
-/// Folders a fixture that lives as long as the test process made (the shared API server's PKI,
-/// tokens and kubeconfig): removed when the process exits, so a run leaves nothing in /tmp.
-enum ScratchDirectories {
+/// Folders a test or a fixture that lives as long as the test process made (the shared API
+/// server's PKI, a kubeconfig test's home): removed when the process exits, so a run leaves
+/// nothing in /tmp.
+public enum ScratchDirectories {
     private static let paths = Mutex<[String]>([])
     private static let armed = Mutex(false)
 
-    static func register(_ path: String) {
+    public static func register(_ path: String) {
         paths.withLock { $0.append(path) }
         let first = armed.withLock { done -> Bool in
             defer { done = true }
@@ -16,7 +17,7 @@ enum ScratchDirectories {
         if first { atexit { ScratchDirectories.removeAll() } }
     }
 
-    static func removeAll() {
+    public static func removeAll() {
         for path in paths.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
     }
 }
