@@ -109,8 +109,9 @@ import Testing
         let (kc, dir) = (lab.kubeconfig, lab.dir)
         try lab.run("p")
         let progress = dir + "/produced-mib"
-        // 1 MiB at a time, counting; stops by itself after 1 GiB.
-        let producer = "i=0; while [ $i -lt 1024 ]; do head -c 1048576 /dev/zero || exit 0; i=$((i+1)); echo $i > \(progress); done"
+        // 1 MiB at a time, counting (the count replaced by a rename, so a read never sees the file
+        // between truncation and write); stops by itself after 1 GiB.
+        let producer = "i=0; while [ $i -lt 1024 ]; do head -c 1048576 /dev/zero || exit 0; i=$((i+1)); echo $i > \(progress).new; mv \(progress).new \(progress); done"
         // Reads 12 MiB at 64 KiB per 15 ms (~4 MB/s), then leaves.
         let reader = "import sys,time\nn=0\nwhile n < 12<<20:\n    b=sys.stdin.buffer.read(65536)\n    if not b: break\n    n+=len(b)\n    time.sleep(0.015)\nprint(n)"
         let pipeline = try Background("/bin/sh", ["-c", #""$0" exec --kubeconfig "$1" p -- sh -c "$2" | python3 -c "$3""#,
