@@ -44,7 +44,7 @@ public struct JumpNode: Sendable, Equatable {
     public static func resolve(_ wanted: String, client: KubeClient) throws(JumpError) -> (node: JumpNode, all: [JumpNode]) {
         var found: JumpNode?
         var all: [JumpNode] = []
-        if LabelLike.isNodeName(wanted), let object = try? client.get(.nodes(wanted)) {
+        if NodeNameSyntax.accepts(wanted), let object = try? client.get(.nodes(wanted)) {
             let node = JumpNode.from(object)
             found = node
             all = [node]
@@ -82,8 +82,8 @@ public struct JumpNode: Sendable, Equatable {
 
 /// Whether a string can be a node's name (a DNS subdomain: lowercase letters, digits, `-`, `.`,
 /// at most 253) and so worth one GET before a list.
-public enum LabelLike {
-    public static func isNodeName(_ text: String) -> Bool {
+public enum NodeNameSyntax {
+    public static func accepts(_ text: String) -> Bool {
         guard (1...253).contains(text.utf8.count), text.utf8.allSatisfy({ byte in
             (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte == 45 || byte == 46
         }) else { return false }

@@ -57,17 +57,7 @@ struct InspectLab {
         return (report?["cluster"] as? [String: Any])?[field] as? String
     }
 
-    func managedPods() throws -> String {
-        try cluster.k(["get", "pods,daemonsets", "-A", "-l", Self.managed, "-o", "name"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    func managedPods() throws -> String { try cluster.waitNoManaged("pods,daemonsets", timeout: 0) }
 
-    func waitNoManagedPods(timeout: Double = 15) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        var left = try managedPods()
-        while !left.isEmpty && Date() < deadline {
-            usleep(200_000)
-            left = try managedPods()
-        }
-        return left
-    }
+    func waitNoManagedPods(timeout: Double = 15) throws -> String { try cluster.waitNoManaged("pods,daemonsets", timeout: timeout) }
 }

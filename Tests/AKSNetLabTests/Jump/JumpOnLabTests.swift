@@ -46,19 +46,8 @@ struct JumpOnLabTests {
             try jump([node, "-l", "root", "-i", key, "-o", "UserKnownHostsFile=\(knownHosts)", "-o", "StrictHostKeyChecking=yes",
                       "-o", "BatchMode=yes", "--"] + command)
         }
-        func managedPods() throws -> String {
-            try cluster.k(["get", "pods", "-A", "-l", JumpOnLabTests.managed, "-o", "name"]).stdout
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        func waitNoManagedPods(timeout: Double = 15) throws -> String {
-            let deadline = Date().addingTimeInterval(timeout)
-            var left = try managedPods()
-            while !left.isEmpty && Date() < deadline {
-                usleep(200_000)
-                left = try managedPods()
-            }
-            return left
-        }
+        func managedPods() throws -> String { try cluster.waitNoManaged(timeout: 0) }
+        func waitNoManagedPods(timeout: Double = 15) throws -> String { try cluster.waitNoManaged(timeout: timeout) }
         func internalIP(_ node: String) throws -> String {
             try cluster.k(["get", "node", node, "-o", #"jsonpath={.status.addresses[?(@.type=="InternalIP")].address}"#]).stdout
         }

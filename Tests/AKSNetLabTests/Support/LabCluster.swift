@@ -29,6 +29,22 @@ final class LabCluster: @unchecked Sendable {
         try Shell.run(kubectl, kc + args, stdin: stdin, timeout: timeout)
     }
 
+    /// What of `kinds` (all namespaces) still carries the suite's managed-by label once it is gone
+    /// or `timeout` passed: "" when nothing is left.
+    func waitNoManaged(_ kinds: String = "pods", timeout: Double = 15) throws -> String {
+        func left() throws -> String {
+            try k(["get", kinds, "-A", "-l", "app.kubernetes.io/managed-by=kubectl-aksnet", "-o", "name"]).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        var remaining = try left()
+        while !remaining.isEmpty && Date() < deadline {
+            usleep(200_000)
+            remaining = try left()
+        }
+        return remaining
+    }
+
     func nodes() throws -> [String] {
         try k(["get", "nodes", "-l", "kubernetes.io/os=linux", "-o", "jsonpath={.items[*].metadata.name}"]).stdout
             .split(separator: " ").map(String.init)

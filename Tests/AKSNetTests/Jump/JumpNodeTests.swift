@@ -54,6 +54,6 @@ import Testing
         (String(repeating: "a", count: 254), false),
     ])
     func nodeNamesGetOneGet(text: String, isName: Bool) {
-        #expect(LabelLike.isNodeName(text) == isName)
+        #expect(NodeNameSyntax.accepts(text) == isName)
     }
 }
