@@ -13,7 +13,8 @@ import Glibc
 final class TestSandboxes: PodSandboxLookup, @unchecked Sendable {
     private let lock = NSLock()
     private var netns: String?
-    private var main: (pid: Int32, logPath: String) = (0, "")
+    /// The test process stands for the container's main process (a kubelet execs only into a running one).
+    private var main: (pid: Int32, logPath: String) = (getpid(), "")
 
     func set(_ name: String?) { lock.withLock { netns = name } }
     /// The main process attach follows (its log file, until the process is gone).
@@ -120,9 +121,20 @@ struct StreamsTests {
         } else {
             Issue.record("exec without subprotocol was not upgraded")
         }
-        // Not running: no sandbox.
+        // No sandbox (the kubelet does not run the pod): its 404, whatever the phase says.
         #expect(status(route("\(base)/p/exec?command=ls&stdout=true", store: store, sandboxes: SandboxRegistry()))
-            == (400, "unable to upgrade connection: container not found (\"main\")"))
+            == (404, "pod does not exist"))
+        #expect(status(route("\(base)/p/portforward?ports=80", protocols: "v4.channel.k8s.io", store: store,
+                             sandboxes: SandboxRegistry())) == (404, "pod does not exist"))
+        // The sandbox but no running main process (not started yet, or ended): 500, as the kubelet's plain error.
+        StreamsEnvironment.shared.sandboxes.setMain(pid: 0, logPath: "")
+        defer { StreamsEnvironment.shared.sandboxes.setMain(pid: getpid(), logPath: "") }
+        #expect(status(route("\(base)/p/exec?command=ls&stdout=true", store: store, sandboxes: registry))
+            == (500, "container not found (\"main\")"))
+        if case .stream = route("\(base)/p/portforward?ports=80", protocols: "v4.channel.k8s.io", store: store, sandboxes: registry) {
+        } else {
+            Issue.record("port-forward needs the sandbox only")
+        }
     }
 
     // MARK: kubectl 1.32 exec over WebSocket
@@ -160,7 +172,7 @@ struct StreamsTests {
             let main = try Background("/bin/sleep", ["3"])
             defer { main.stop() }
             StreamsEnvironment.shared.sandboxes.setMain(pid: main.pid, logPath: log)
-            defer { StreamsEnvironment.shared.sandboxes.setMain(pid: 0, logPath: "") }
+            defer { StreamsEnvironment.shared.sandboxes.setMain(pid: getpid(), logPath: "") }
             let attach = try fixture.kubectlInBackground(["attach", "p", "-c", "main"])
             usleep(1_000_000)
             if let handle = FileHandle(forWritingAtPath: log) {

@@ -107,13 +107,16 @@ public final class HelperSession: Sendable {
     }
 
     /// Watches the pod until `container` runs, fails (image pull, config), or `timeout` passes.
+    /// `stop` ends the wait early (`waitStarted` found the container running first): then it throws
+    /// `.other("stopped")` and reads no events.
     public func waitRunning(namespace: String, pod: String, container: String, ephemeral: Bool,
-                            timeout: Double) throws(SessionError) {
+                            timeout: Double, stop: @escaping @Sendable () -> Bool = { false }) throws(SessionError) {
         let deadline = Monotonic.now + timeout
         var outcome: PodReadiness = .waiting("Pending")
         do {
             try client.watch(.pods(namespace), fieldSelector: "metadata.name=\(pod)",
-                             isCancelled: { StopSignal.isSet || Monotonic.now > deadline }) { event in
+                             isCancelled: { StopSignal.isSet || Monotonic.now > deadline || stop() }) { event in
+                if stop() { return .stop }
                 if event.type == .deleted {
                     outcome = .failed(reason: "Deleted", message: "pod \(namespace)/\(pod) was deleted")
                     return .stop
@@ -137,6 +140,7 @@ public final class HelperSession: Sendable {
                                             events: warningEvents(namespace: namespace, pod: pod))
         case .waiting(let reason):
             if StopSignal.isSet { throw SessionError.interrupted(StopSignal.received) }
+            if stop() { throw SessionError.other("stopped") }
             throw SessionError.helperFailed(pod: "\(namespace)/\(pod)", container: container, reason: "Timeout",
                                             message: "not running after \(Int(timeout))s (still \(reason))",
                                             events: warningEvents(namespace: namespace, pod: pod))

@@ -18,7 +18,7 @@ public struct NodeShell {
     }
 
     /// `io` comes from the CLI (tty, raw mode and resize are the terminal's business).
-    public func run(io: ExecIO, tty: Bool, beforeExec: () -> Void = {}) throws(JumpError) -> Int32 {
+    public func run(io: ExecIO, tty: Bool, beforeExec: @escaping () -> Void = {}) throws(JumpError) -> Int32 {
         let (node, _) = try JumpNode.resolve(options.node, client: client)
         if node.isWindows, profile != .sysadmin { throw JumpError.windowsProfile(node: node.name, profile: profile.rawValue) }
         let helper = options.helperOptions(session: HelperLabels.newSessionID())
@@ -29,23 +29,34 @@ public struct NodeShell {
         let pod = node.isWindows
             ? JumpPods.windowsShell(name: name, node: node.name, image: options.windowsImage, options: helper)
             : JumpPods.shell(name: name, node: node.name, profile: profile, options: helper)
-        do {
-            _ = try session.createPod(pod)
-            try session.waitRunning(namespace: HelperLabels.namespace, pod: name, container: "shell", ephemeral: false,
-                                    timeout: options.startTimeout)
-        } catch {
-            throw JumpError.session(error)
-        }
+        do { _ = try session.createPod(pod) } catch { throw JumpError.session(error) }
         var shellIO = io
         let outer = io.isCancelled
         shellIO.isCancelled = { StopSignal.isSet || outer() }
+        // A terminal goes raw once the exec is upgraded: until then Ctrl-C is a signal that deletes the pod.
+        shellIO.onUpgraded = beforeExec
         let request = ExecRequest(namespace: HelperLabels.namespace, pod: name, container: "shell",
                                   command: node.isWindows ? JumpPods.windowsShellCommand(command: command)
                                       : JumpPods.shellCommand(profile: profile, command: command),
                                   stdin: io.stdinFD != nil, tty: tty)
-        beforeExec()
-        let result: Result<Int32, KubeError>
-        do { result = .success(try client.exec(request, io: shellIO)) } catch { result = .failure(error) }
+        // The exec as soon as the container runs (a kubelet reports Running a relist later); a
+        // refused upgrade before then is "not yet", and the command has not run.
+        func exec() -> Result<Int32, KubeError>? {
+            do { return .success(try client.exec(request, io: shellIO)) } catch where error.isUpgradeNotYet { return nil } catch {
+                return .failure(error)
+            }
+        }
+        var result: Result<Int32, KubeError>
+        do {
+            if let early = try session.waitStarted(namespace: HelperLabels.namespace, pod: name, container: "shell",
+                                                   timeout: options.startTimeout, attempt: exec) {
+                result = early
+            } else {
+                do { result = .success(try client.exec(request, io: shellIO)) } catch { result = .failure(error) }
+            }
+        } catch {
+            throw JumpError.session(error)
+        }
         if StopSignal.isSet { throw JumpError.session(.interrupted(StopSignal.received)) }
         switch result {
         case .success(let code): return code

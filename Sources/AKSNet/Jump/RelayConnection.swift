@@ -36,18 +36,23 @@ public final class RelayConnection: Sendable {
         let session = HelperSession(client: client, options: options.helperOptions(session: HelperLabels.newSessionID()), keep: true)
         do { try session.ensureHelperNamespace() } catch { throw JumpError.session(error) }
         let pool = RelayPool(client: client, options: session.options)
-        let lease = try pool.acquire(session: session, target: node, runOn: host, port: options.port, waitTimeout: options.startTimeout)
-        let relay = RelayConnection(client: client, node: node, relayNode: host.name, port: options.port,
-                                    namespace: pool.namespace, pool: pool, lease: lease)
-        if StopSignal.isSet {
-            relay.close()
-            throw JumpError.session(.interrupted(StopSignal.received))
-        }
         // SSH speaks first: on port 22 silence means socat is still connecting (an unreachable
         // node takes its 10 s connect-timeout), so wait for its verdict; other ports may stay silent.
         let silentAfter: Double = options.port == 22 ? 15 : 5
-        let (outcome, stream) = RelayProbe.open(client: client, namespace: pool.namespace, pod: lease.pod,
-                                                timeout: silentAfter + 5, silentAfter: silentAfter)
+        // A new relay is probed as soon as socat listens, before its status says Running.
+        let (lease, probed) = try pool.acquire(session: session, target: node, runOn: host, port: options.port,
+                                               waitTimeout: options.startTimeout) { pod in
+            RelayProbe.early(client: client, namespace: pool.namespace, pod: pod, silentAfter: silentAfter)
+        }
+        let relay = RelayConnection(client: client, node: node, relayNode: host.name, port: options.port,
+                                    namespace: pool.namespace, pool: pool, lease: lease)
+        if StopSignal.isSet {
+            probed?.1?.close()
+            relay.close()
+            throw JumpError.session(.interrupted(StopSignal.received))
+        }
+        let (outcome, stream) = probed ?? RelayProbe.open(client: client, namespace: pool.namespace, pod: lease.pod,
+                                                          timeout: silentAfter + 5, silentAfter: silentAfter)
         switch outcome {
         case .answered, .silent:
             relay.held.withLock { $0 = stream }

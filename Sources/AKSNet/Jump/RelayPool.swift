@@ -47,10 +47,11 @@ public struct RelayPool: Sendable {
         return started + Double(deadline) - now >= minimumRemaining
     }
 
-    /// Joins a running relay for `target` on `runOn`, or creates one (then waits for it to run).
-    public func acquire(session: HelperSession, target: JumpNode, runOn: JumpNode, port: UInt16,
-                        waitTimeout: Double = 120) throws(JumpError) -> Lease {
-        if let joined = try join(node: target.name, port: port) { return Lease(pod: joined, created: false) }
+    /// Joins a running relay for `target` on `runOn`, or creates one and waits for it to run —
+    /// or, sooner, for `early` (given the pod's name) to have an answer from it (see `waitStarted`).
+    public func acquire<T>(session: HelperSession, target: JumpNode, runOn: JumpNode, port: UInt16,
+                           waitTimeout: Double = 120, early: (String) -> T? = { _ in nil }) throws(JumpError) -> (Lease, T?) {
+        if let joined = try join(node: target.name, port: port) { return (Lease(pod: joined, created: false), nil) }
         let name = HelperLabels.dnsLabel(["aksnet-jump", options.session, target.name])
         let pod = JumpPods.relay(name: name, runOn: runOn.name, targetNode: target.name, targetIP: target.internalIP,
                                  targetPort: port, options: options, namespace: namespace, firstUser: options.session)
@@ -59,13 +60,14 @@ public struct RelayPool: Sendable {
         } catch {
             throw JumpError.session(error)
         }
+        let answer: T?
         do {
-            try session.waitRunning(namespace: namespace, pod: name, container: "relay", ephemeral: false, timeout: waitTimeout)
+            answer = try session.waitStarted(namespace: namespace, pod: name, container: "relay", timeout: waitTimeout) { early(name) }
         } catch {
             release(Lease(pod: name, created: true))
             throw JumpError.session(error)
         }
-        return Lease(pod: name, created: true)
+        return (Lease(pod: name, created: true), answer)
     }
 
     /// Adds this session as a user of a joinable relay; nil when there is none.

@@ -24,28 +24,53 @@ public enum RelayProbe {
         let deadline = Monotonic.now + timeout
         var last = "no answer"
         while Monotonic.now < deadline {
-            do throws(KubeError) {
-                let stream = try client.portForward(namespace: namespace, pod: pod, port: JumpPods.relayListenPort)
-                let answer: PortForwardStream.FirstAnswer
-                do { answer = try stream.awaitFirstData(timeoutMs: Int32(max(0.1, silentAfter) * 1000)) } catch {
-                    stream.close()
-                    throw error
-                }
-                switch answer {
-                case .data: return (.answered, stream)
-                case .silent: return (.silent, stream)
-                case .closed:
-                    stream.close()
-                    return (.refused, nil)
-                }
-            } catch where isNotListening(error.message) {
-                last = error.message
+            switch once(client: client, namespace: namespace, pod: pod, silentAfter: silentAfter) {
+            case .done(let outcome, let stream): return (outcome, stream)
+            case .notListening(let reason):
+                last = reason
                 usleep(100_000)
-            } catch {
-                return (.failed(error.message), nil)
+            case .error(let reason): return (.failed(reason), nil)
             }
         }
         return (.failed(last), nil)
+    }
+
+    /// One try for a relay that may still be starting (its status not Running yet): the outcome,
+    /// or nil while the pod, its container or socat is not there yet (the usual probe says why
+    /// once the pod runs).
+    public static func early(client: KubeClient, namespace: String, pod: String, silentAfter: Double) -> (Outcome, PortForwardStream?)? {
+        switch once(client: client, namespace: namespace, pod: pod, silentAfter: silentAfter) {
+        case .done(let outcome, let stream): return (outcome, stream)
+        case .notListening, .error: return nil
+        }
+    }
+
+    enum Try {
+        case done(Outcome, PortForwardStream?)
+        case notListening(String)
+        case error(String)
+    }
+
+    static func once(client: KubeClient, namespace: String, pod: String, silentAfter: Double) -> Try {
+        do throws(KubeError) {
+            let stream = try client.portForward(namespace: namespace, pod: pod, port: JumpPods.relayListenPort)
+            let answer: PortForwardStream.FirstAnswer
+            do { answer = try stream.awaitFirstData(timeoutMs: Int32(max(0.1, silentAfter) * 1000)) } catch {
+                stream.close()
+                throw error
+            }
+            switch answer {
+            case .data: return .done(.answered, stream)
+            case .silent: return .done(.silent, stream)
+            case .closed:
+                stream.close()
+                return .done(.refused, nil)
+            }
+        } catch where isNotListening(error.message) {
+            return .notListening(error.message)
+        } catch {
+            return .error(error.message)
+        }
     }
 
     static func isNotListening(_ reason: String) -> Bool {

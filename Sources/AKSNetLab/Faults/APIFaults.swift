@@ -32,6 +32,9 @@ public struct APIFaults: Codable, Equatable, Sendable {
     public var streamDrop: StreamDrop?
     /// Dataplane faults (`--break` specs such as `missing-route:node2`) the daemon keeps applied.
     public var dataplane: [String]?
+    /// Seconds a started container stays unreported in the pod's status (a kubelet whose PLEG
+    /// relist is slow: exec and port-forward already work, the API still says ContainerCreating).
+    public var plegLag: Double?
 
     public init() {}
 
@@ -58,7 +61,7 @@ public struct APIFaults: Codable, Equatable, Sendable {
 
     public var isEmpty: Bool { self == APIFaults() }
 
-    public static let names = ["api-5xx", "api-429", "api-latency", "token-expire", "stream-drop"]
+    public static let names = ["api-5xx", "api-429", "api-latency", "token-expire", "stream-drop", "pleg-lag"]
 
     /// True for a `--break` spec that belongs to the API server (the rest are dataplane faults).
     public static func isAPISpec(_ spec: String) -> Bool {
@@ -67,7 +70,7 @@ public struct APIFaults: Codable, Equatable, Sendable {
     }
 
     /// Applies one spec: `api-5xx=SHARE[:CODE]`, `api-429=SHARE[:RETRY_AFTER]`, `api-latency=DURATION`,
-    /// `token-expire=DURATION|now`, `stream-drop=BYTES|DURATION` (`64Ki`, `2M`, `3s`).
+    /// `token-expire=DURATION|now`, `stream-drop=BYTES|DURATION` (`64Ki`, `2M`, `3s`), `pleg-lag=DURATION`.
     public mutating func apply(_ spec: String, now: Double = Date().timeIntervalSince1970) throws {
         let pieces = spec.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard pieces.count == 2, !pieces[1].isEmpty else {
@@ -101,6 +104,9 @@ public struct APIFaults: Codable, Equatable, Sendable {
             } else {
                 throw LabError("stream-drop takes a byte count (1000, 64Ki, 2M; at most 2^63-1) or a duration (3s): \(spec)")
             }
+        case "pleg-lag":
+            guard let seconds = Self.seconds(value), seconds <= 600 else { throw LabError("pleg-lag takes a duration such as 500ms, 3s, 1m (at most 10m): \(spec)") }
+            plegLag = seconds
         default:
             throw LabError("unknown API fault \"\(name)\" (one of \(Self.names.joined(separator: ", ")))")
         }
@@ -114,6 +120,7 @@ public struct APIFaults: Codable, Equatable, Sendable {
         case "api-latency": latency = nil
         case "token-expire": tokenExpiresAt = nil
         case "stream-drop": streamDrop = nil
+        case "pleg-lag": plegLag = nil
         default: throw LabError("unknown API fault \"\(name)\" (one of \(Self.names.joined(separator: ", ")))")
         }
     }
@@ -132,6 +139,7 @@ public struct APIFaults: Codable, Equatable, Sendable {
             if let bytes = streamDrop.afterBytes { lines.append("stream-drop=\(bytes)") }
             if let seconds = streamDrop.afterSeconds { lines.append("stream-drop=\(Self.format(seconds))s") }
         }
+        if let plegLag { lines.append("pleg-lag=\(Self.format(plegLag))s") }
         lines += dataplane ?? []
         return lines
     }

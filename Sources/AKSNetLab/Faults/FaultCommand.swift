@@ -12,6 +12,7 @@ struct FaultCommand: ParsableCommand {
         discussion: """
             set FAULT...    api-5xx=SHARE[:CODE]  api-429=SHARE[:RETRY_AFTER]  api-latency=DURATION
                             token-expire=DURATION|now  stream-drop=BYTES|DURATION
+                            pleg-lag=DURATION (the kubelet reports a started container that late)
                             missing-route[:NODE]  ip-forward-off[:NODE]  no-masquerade[:NODE]
                             mtu-mismatch[:NODE[:MTU]]  policy-drop:POD  conntrack-full[:NODE]
             clear [NAME...] removes the named faults (all without names); a dataplane scenario name

@@ -88,6 +88,9 @@ final class KubeletPod {
     var stopping: (purpose: StopPurpose, killAt: Double)?
     var terminal = false
     var dirty = true
+    /// A started container shows in the status from the first tick at or after this time (the
+    /// kubelet's relist; `pleg-lag` pushes it later).
+    var statusHeldUntil: Double = 0
 
     init(object: JSONValue, nodeName: String) {
         self.namespace = object.metadataNamespace ?? "default"

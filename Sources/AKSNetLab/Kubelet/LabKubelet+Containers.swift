@@ -57,13 +57,13 @@ extension LabKubelet {
             let name = spec["name"]?.stringValue ?? ""
             pod.containers.append(KubeletContainer(spec: spec, ephemeral: false, logPath: "\(logDirectory(pod))/\(name).log"))
         }
-        // A real kubelet reports the sandbox (IP, Initialized, ContainerCreating) before the containers run.
+        // A real kubelet reports the sandbox (IP, Initialized, ContainerCreating) before the containers
+        // run; that they run shows at its next relist (the tick), not at once.
         writeStatus(pod)
         for container in pod.containers { startContainer(pod, container) }
         if let seconds = pod.object["spec"]?["activeDeadlineSeconds"]?.intValue, seconds <= 0 {
             beginStop(pod, purpose: .deadline, grace: 0)
         }
-        writeStatus(pod)
     }
 
     func startNewEphemeralContainers(_ pod: KubeletPod) {
@@ -75,9 +75,8 @@ extension LabKubelet {
             let container = KubeletContainer(spec: spec, ephemeral: true, logPath: "\(logDirectory(pod))/\(name).log")
             pod.ephemeralContainers.append(container)
             startContainer(pod, container)
-            pod.dirty = true
         }
-        if pod.dirty { writeStatus(pod) }
+        // Reported at the next tick, as the pod's own containers are.
     }
 
     /// The Secrets named in the pod's `imagePullSecrets` and its service account's.
@@ -162,6 +161,7 @@ extension LabKubelet {
             container.containerID = "containerd://" + Self.randomHex(64)
             container.startedAt = now
             container.state = .running
+            pod.statusHeldUntil = max(pod.statusHeldUntil, now + statusLag())
             recordEvent(pod, container: container, reason: "Created", message: "Created container \(container.name)")
             recordEvent(pod, container: container, reason: "Started", message: "Started container \(container.name)")
         } catch {

@@ -54,6 +54,9 @@ extension LabKubelet {
                 for process in pod.liveProcesses { ProcessGroup.signal(process, SIGKILL) }
             }
         }
+        // Until the relist that reports a start (pleg-lag), nothing new reaches the status: not
+        // the start, nor an end right after it.
+        if now < pod.statusHeldUntil && pod.stopping == nil { return }
         let phase = computePhase(pod)
         if phase != pod.phase {
             pod.phase = phase

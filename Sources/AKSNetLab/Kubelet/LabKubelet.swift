@@ -7,7 +7,10 @@ import KubeModel
 ///
 /// Threading: store callbacks hop onto one serial queue; all pod state lives on it. A timer
 /// on the same queue (every `pollInterval`) reaps processes, tails logs, restarts containers
-/// and enforces deadlines and grace periods. `sandbox(namespace:name:)` reads a snapshot
+/// and enforces deadlines and grace periods. Like a kubelet's PLEG relist (every 1 s there,
+/// 0.2 s here), that tick is also when a started container first shows in the pod's status:
+/// exec and port-forward work from the start (a kubelet asks the runtime), the API says
+/// Running up to one tick later. `sandbox(namespace:name:)` reads a snapshot
 /// kept under a lock, so the API server can call it from any thread.
 public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
     public static let defaultImages: Set<String> = LabImages.defaults
@@ -18,6 +21,8 @@ public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
     let registry: LabRegistry
     let nodeRoot: @Sendable (String) -> String
     let pollInterval: TimeInterval = 0.2
+    /// Extra seconds before a started container is reported (the `pleg-lag` fault); read at each start.
+    let statusLag: @Sendable () -> Double
 
     let queue = DispatchQueue(label: "aksnet.lab.kubelet")
     // Queue-confined state.
@@ -34,7 +39,8 @@ public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
     /// `nodeRoot` names the directory standing for a node's `/` (given to hostPath `/` mounts
     /// as `AKSNET_HOST_ROOT`); by default `DIR/nodes/<node>`.
     public init(store: LabStore, network: LabNetwork, directory: String, registry: LabRegistry = LabRegistry(password: ""),
-                nodeRoot: (@Sendable (String) -> String)? = nil) {
+                nodeRoot: (@Sendable (String) -> String)? = nil, statusLag: @escaping @Sendable () -> Double = { 0 }) {
+        self.statusLag = statusLag
         self.store = store
         self.network = network
         self.directory = directory

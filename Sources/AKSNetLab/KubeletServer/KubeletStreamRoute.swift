@@ -36,8 +36,10 @@ struct KubeletStreamRoute {
     private func plan(_ kind: StreamPlan.Kind, _ request: APIRequest, _ namespace: String, _ pod: String, container: String,
                       flags: KubeletURL.Flags, argv: [String]) -> Result<StreamPlan, KubeletRefusal> {
         guard let sandbox = sandbox(namespace, pod) else { return .failure(.notFound("pod does not exist\n")) }
-        guard let running = sandbox.container(container) else {
-            return .failure(.notFound("container not found (\"\(container)\")\n"))
+        // The runtime's running containers (a kubelet's findContainer): one not started yet, or
+        // ended, is not found — a plain error, so 500.
+        guard let running = sandbox.container(container), running.pid > 0 else {
+            return .failure(.internalError("container not found (\"\(container)\")\n"))
         }
         switch negotiate(request, allowed: StreamRoute.execProtocols) {
         case .failure(let refusal): return .failure(refusal)
@@ -78,12 +80,14 @@ struct KubeletStreamRoute {
 enum KubeletRefusal: Error {
     case notFound(String)
     case badRequest(String)
+    case internalError(String)
     case response(APIResponse)
 
     var response: APIResponse {
         switch self {
         case .notFound(let text): return .text(.notFound, text)
         case .badRequest(let text): return .text(.badRequest, text)
+        case .internalError(let text): return .text(.internalServerError, text)
         case .response(let response): return response
         }
     }

@@ -55,7 +55,9 @@ enum LabDaemon {
             try network.apply(try LabFault.parse(fault, defaultNode: network.nodes.first?.name ?? ""))
         }
         for case .conntrackFull(let node) in network.faults { NodeKernelLog.conntrackTableFull(node: node, directory: directory) }
-        let podRuntime = LabKubelet(store: store, network: network, directory: directory.path, registry: config.registry)
+        let kubeletFaults = FaultSwitch(directory: directory.path)
+        let podRuntime = LabKubelet(store: store, network: network, directory: directory.path, registry: config.registry,
+                                    statusLag: { kubeletFaults.current.plegLag ?? 0 })
         try podRuntime.start()
         kubelet = podRuntime
         let keeper = DataplaneFaultKeeper(directory: directory, network: network)

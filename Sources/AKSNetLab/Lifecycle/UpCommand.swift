@@ -17,7 +17,7 @@ struct UpCommand: ParsableCommand {
     @Option(name: .customLong("windows-nodes"), help: "Windows nodes (their InternalIP and sshd; no pods run there).") var windowsNodes = 0
     @Option(help: "Images the lab's registry serves, comma-separated (default: the usual debug and base images). \(LabRegistry.privateNetshoot) is always there and needs the pull secret in DIR/registry/config.json.")
     var images: String?
-    @Option(name: .customLong("break"), parsing: .upToNextOption, help: "Faults: missing-route[:NODE], ip-forward-off[:NODE], no-masquerade[:NODE], mtu-mismatch[:NODE[:MTU]], policy-drop:POD, conntrack-full[:NODE]; API faults (changeable later with `fault`): api-5xx=SHARE[:CODE], api-429=SHARE[:RETRY_AFTER], api-latency=DURATION, token-expire=DURATION|now, stream-drop=BYTES|DURATION.")
+    @Option(name: .customLong("break"), parsing: .upToNextOption, help: "Faults: missing-route[:NODE], ip-forward-off[:NODE], no-masquerade[:NODE], mtu-mismatch[:NODE[:MTU]], policy-drop:POD, conntrack-full[:NODE]; API faults (changeable later with `fault`): api-5xx=SHARE[:CODE], api-429=SHARE[:RETRY_AFTER], api-latency=DURATION, token-expire=DURATION|now, stream-drop=BYTES|DURATION, pleg-lag=DURATION.")
     var faults: [String] = []
 
     func validate() throws {

@@ -59,6 +59,9 @@ public struct ExecIO: @unchecked Sendable {
     /// capture parses them); returning false ends the exec as cancelled.
     public var stdoutSink: (([UInt8]) -> Bool)?
     public var stderrSink: (([UInt8]) -> Bool)?
+    /// Called once the upgrade succeeded, before any byte moves (a terminal goes raw only then:
+    /// an exec the server refused leaves it as it was).
+    public var onUpgraded: (() -> Void)?
 
     public init(stdinFD: Int32? = nil, stdoutFD: Int32 = 1, stderrFD: Int32 = 2, wakeFD: Int32? = nil,
                 terminalSize: (() -> (width: Int, height: Int)?)? = nil, isCancelled: @escaping () -> Bool = { false }) {
@@ -78,6 +81,7 @@ extension KubeClient {
     public func exec(_ request: ExecRequest, io: ExecIO) throws(KubeError) -> Int32 {
         let ws = try WebSocketConnection.open(transport: transport, path: request.path, protocols: ExecProtocol.offered)
         defer { ws.close() }
+        io.onUpgraded?()
         let isV5 = ws.subprotocol == ExecProtocol.v5.rawValue
         var lastSize: (Int, Int)?
         func sendSize() throws(KubeError) {

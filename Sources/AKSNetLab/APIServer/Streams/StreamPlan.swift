@@ -133,17 +133,21 @@ enum StreamRoute {
         return !["false", "0"].contains(value.lowercased())
     }
 
-    /// The pod's sandbox when it runs; otherwise the 400 the kubelet's refusal turns into.
+    /// The pod's sandbox when its container runs. kube-apiserver checks only that the pod has a
+    /// node (not its phase: a status can lag the runtime by a relist); the kubelet then asks its
+    /// runtime and refuses what does not run, and the API server passes its answer on: 404 "pod
+    /// does not exist" for a pod it does not (or no longer) run, 500 "container not found" for a
+    /// container that has not started or has ended (kubectl adds "unable to upgrade connection: ").
     static func running(_ pod: JSONValue, sandboxes: SandboxRegistry, container: String?) throws -> PodSandbox {
-        let phase = pod["status"]?["phase"]?.stringValue ?? "Pending"
         let name = container ?? ""
-        guard phase == "Running",
-              let sandbox = sandboxes.lookup?.sandbox(namespace: pod.metadataNamespace ?? "", name: pod.name),
-              container == nil || sandbox.container(name) != nil else {
-            if phase == "Succeeded" || phase == "Failed" {
-                throw APIError.badRequest("cannot exec into a container in a completed pod; current phase is \(phase)")
-            }
-            throw APIError.badRequest("unable to upgrade connection: container not found (\"\(name)\")")
+        guard let node = pod["spec"]?["nodeName"]?.stringValue, !node.isEmpty else {
+            throw APIError.badRequest("pod \(pod.name) does not have a host assigned")
+        }
+        guard let sandbox = sandboxes.lookup?.sandbox(namespace: pod.metadataNamespace ?? "", name: pod.name) else {
+            throw APIError.make(404, "NotFound", "pod does not exist")
+        }
+        if container != nil, (sandbox.container(name)?.pid ?? 0) <= 0 {
+            throw APIError.make(500, "InternalError", "container not found (\"\(name)\")")
         }
         return sandbox
     }

@@ -1,0 +1,74 @@
+import KubeClient
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A helper pod used as soon as its container runs, not only once the API says so. A kubelet
+/// serves exec and port-forward from its runtime's live state, but a started container shows in
+/// the pod's status only after its next PLEG relist (every second with the default generic PLEG),
+/// so a client that waits for Running (kubectl debug, kubectl-ssh-jump) waits up to a second more
+/// per pod. The watch still runs, for every reason a pod will not start (image pull, config,
+/// deadline, deletion) and for the timeout; meanwhile `attempt` is tried with a short back-off
+/// and answers nil for "not yet" (an upgrade the kubelet refused: it does not run the pod or the
+/// container yet). Whichever comes first wins: the attempt's value, or — when the watch says
+/// Running first — nil, and the caller goes its usual way (so every error stays the one it was).
+extension HelperSession {
+    final class EarlyState: Sendable {
+        let verdict = Mutex<Result<Void, SessionError>?>(nil)
+        let stopped = Atomic<Bool>(false)
+    }
+
+    /// Back-off between attempts: 20 ms doubling to 250 ms (about ten upgrade requests over a
+    /// two-second pod start on a real cluster).
+    static let earlyWindow: Double = 15
+
+    static func earlyPause(after attempts: Int) -> Double {
+        min(0.25, 0.02 * Double(1 << min(max(attempts - 1, 0), 8)))
+    }
+
+    public func waitStarted<T>(namespace: String, pod: String, container: String, timeout: Double,
+                               attempt: () -> T?) throws(SessionError) -> T? {
+        let state = EarlyState()
+        defer { state.stopped.store(true, ordering: .relaxed) }
+        BackgroundThread.start { [self] in
+            let result: Result<Void, SessionError>
+            do throws(SessionError) {
+                try self.waitRunning(namespace: namespace, pod: pod, container: container, ephemeral: false, timeout: timeout,
+                                     stop: { state.stopped.load(ordering: .relaxed) })
+                result = .success(())
+            } catch {
+                result = .failure(error)
+            }
+            state.verdict.withLock { $0 = result }
+        }
+        var attempts = 0
+        // A pod still starting after this long (a slow pull) is left to the watch alone: no
+        // upgrade requests every quarter second for minutes.
+        let attemptsEnd = Monotonic.now + Self.earlyWindow
+        while true {
+            if let verdict = state.verdict.withLock({ $0 }) {
+                switch verdict {
+                case .success: return nil
+                case .failure(let error): throw error
+                }
+            }
+            if StopSignal.isSet { throw SessionError.interrupted(StopSignal.received) }
+            if Monotonic.now < attemptsEnd, let value = attempt() { return value }
+            attempts += 1
+            // Sleep in short steps: the watch's verdict (a failure, Running) ends the pause.
+            let until = Monotonic.now + Self.earlyPause(after: attempts)
+            while Monotonic.now < until, state.verdict.withLock({ $0 }) == nil, !StopSignal.isSet { usleep(5_000) }
+        }
+    }
+}
+
+extension KubeError {
+    /// The server (or the kubelet behind it) refused an exec/attach/port-forward upgrade in a way
+    /// a starting pod does: 404 pod not there yet, 500 container not found, 400 no node yet.
+    /// RBAC and authentication refusals are final.
+    public var isUpgradeNotYet: Bool {
+        guard let code = httpStatus else { return false }
+        return code == 400 || code == 404 || code == 500
+    }
+}
