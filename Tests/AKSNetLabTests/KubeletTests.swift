@@ -168,6 +168,27 @@ struct KubeletTests {
         }
     }
 
+    /// A started container is the runtime's at once (exec finds it) but the status says so only at
+    /// the kubelet's relist: here held 1.5 s (the pleg-lag fault), then Running.
+    @Test func aStartedContainerShowsInTheStatusAtTheRelist() throws {
+        try KubeletLab.run(statusLag: 1.5) { lab in
+            try lab.createPod("late", containers: [["name": "c", "image": "busybox", "command": ["sleep", "3600"]]])
+            var runningSince: Date?
+            #expect(KubeletLab.wait(timeout: 1.2) {
+                guard (lab.kubelet.sandbox(namespace: "default", name: "late")?.container("c")?.pid ?? 0) > 0 else { return false }
+                runningSince = Date()
+                return true
+            }, "the container runs")
+            let before = try lab.store.get(.pods, namespace: "default", name: "late")
+            #expect(before["status"]?["phase"]?.stringValue == "Pending", "\(String(describing: before["status"]))")
+            #expect(before["status"]?["containerStatuses"]?.arrayValue?.first?["state"]?["waiting"]?["reason"]?.stringValue == "ContainerCreating")
+            let after = try lab.waitForPod("late", timeout: 5) { $0["status"]?["phase"]?.stringValue == "Running" }
+            #expect(after["status"]?["containerStatuses"]?.arrayValue?.first?["state"]?["running"] != nil)
+            let waited = Date().timeIntervalSince(try #require(runningSince))
+            #expect(waited > 1.2, "reported after \(waited) s")
+        }
+    }
+
     @Test func podsPingAcrossNodes() throws {
         try KubeletLab.run { lab in
             try lab.createPod("a", containers: [["name": "main", "image": "nicolaka/netshoot", "command": ["sleep", "3600"]]],
@@ -417,7 +438,7 @@ struct KubeletLab {
 
     /// Brings everything up, runs `body`, and always tears down: kubelet, network, directory;
     /// then checks that no lab namespace is left.
-    static func run(_ body: (KubeletLab) throws -> Void) throws {
+    static func run(statusLag: Double = 0, _ body: (KubeletLab) throws -> Void) throws {
         let labID = "k" + String((0..<6).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement() ?? "x" })
         let directory = NSTemporaryDirectory() + "aksnet-kubelet-\(labID)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -432,7 +453,7 @@ struct KubeletLab {
         for node in network.nodes {
             try store.create(.nodes, namespace: nil, object: nodeObject(name: node.name, ip: node.ipv4.description, os: "linux"))
         }
-        let kubelet = LabKubelet(store: store, network: network, directory: directory)
+        let kubelet = LabKubelet(store: store, network: network, directory: directory, statusLag: { statusLag })
         try kubelet.start()
         var pids: [Int32] = []
         defer {

@@ -13,8 +13,8 @@ import Glibc
 final class TestSandboxes: PodSandboxLookup, @unchecked Sendable {
     private let lock = NSLock()
     private var netns: String?
-    /// The test process stands for the container's main process (a kubelet execs only into a running one).
-    private var main: (pid: Int32, logPath: String) = (getpid(), "")
+    /// The container's main process (a kubelet execs only into a running one): 0 = not running.
+    private var main: (pid: Int32, logPath: String) = (0, "")
 
     func set(_ name: String?) { lock.withLock { netns = name } }
     /// The main process attach follows (its log file, until the process is gone).
@@ -32,6 +32,8 @@ final class TestSandboxes: PodSandboxLookup, @unchecked Sendable {
 actor StreamsEnvironment {
     static let shared = StreamsEnvironment()
     let sandboxes = TestSandboxes()
+    /// The running pod's main process (set by `withPod`; the suite is serialized).
+    nonisolated(unsafe) var podMain: Int32 = 0
     private var fixture: LabFixture?
 
     func get() async throws -> LabFixture {
@@ -61,6 +63,14 @@ struct StreamsTests {
             _ = try? Shell.run("/usr/sbin/ip", ["netns", "del", netns])
         }
         #expect(try Shell.run("/usr/sbin/ip", ["-n", netns, "link", "set", "lo", "up"]).status == 0)
+        // The pod's main process, in its network namespace: exec joins it, as a runtime's does.
+        let main = try Background("/usr/sbin/ip", ["netns", "exec", netns, "sleep", "600"])
+        defer {
+            main.stop()
+            StreamsEnvironment.shared.sandboxes.setMain(pid: 0, logPath: "")
+        }
+        StreamsEnvironment.shared.podMain = main.pid
+        StreamsEnvironment.shared.sandboxes.setMain(pid: main.pid, logPath: "")
         StreamsEnvironment.shared.sandboxes.set(netns)
         return try await body(fixture, netns)
     }
@@ -82,7 +92,11 @@ struct StreamsTests {
         let store = fixture.store
         let registry = SandboxRegistry(StreamsEnvironment.shared.sandboxes)
         StreamsEnvironment.shared.sandboxes.set("aksnet-st-unused")
-        defer { StreamsEnvironment.shared.sandboxes.set(nil) }
+        StreamsEnvironment.shared.sandboxes.setMain(pid: getpid(), logPath: "")  // routed only, never run
+        defer {
+            StreamsEnvironment.shared.sandboxes.set(nil)
+            StreamsEnvironment.shared.sandboxes.setMain(pid: 0, logPath: "")
+        }
         let base = "/api/v1/namespaces/default/pods"
         func status(_ response: APIResponse) -> (Int, String) {
             switch response {
@@ -128,7 +142,7 @@ struct StreamsTests {
                              sandboxes: SandboxRegistry())) == (404, "pod does not exist"))
         // The sandbox but no running main process (not started yet, or ended): 500, as the kubelet's plain error.
         StreamsEnvironment.shared.sandboxes.setMain(pid: 0, logPath: "")
-        defer { StreamsEnvironment.shared.sandboxes.setMain(pid: getpid(), logPath: "") }
+        defer { StreamsEnvironment.shared.sandboxes.setMain(pid: getpid(), logPath: "") }  // the outer defer ends it
         #expect(status(route("\(base)/p/exec?command=ls&stdout=true", store: store, sandboxes: registry))
             == (500, "container not found (\"main\")"))
         if case .stream = route("\(base)/p/portforward?ports=80", protocols: "v4.channel.k8s.io", store: store, sandboxes: registry) {
@@ -172,7 +186,7 @@ struct StreamsTests {
             let main = try Background("/bin/sleep", ["3"])
             defer { main.stop() }
             StreamsEnvironment.shared.sandboxes.setMain(pid: main.pid, logPath: log)
-            defer { StreamsEnvironment.shared.sandboxes.setMain(pid: getpid(), logPath: "") }
+            defer { StreamsEnvironment.shared.sandboxes.setMain(pid: StreamsEnvironment.shared.podMain, logPath: "") }
             let attach = try fixture.kubectlInBackground(["attach", "p", "-c", "main"])
             usleep(1_000_000)
             if let handle = FileHandle(forWritingAtPath: log) {

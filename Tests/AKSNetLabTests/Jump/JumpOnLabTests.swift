@@ -81,7 +81,34 @@ struct JumpOnLabTests {
     @Test func nodeMenu() throws { try Self.withLab { lab, nodes, _ in try leftOutNodeIsPickedFromAList(lab, nodes: nodes) } }
     @Test func droppedStreams() throws { try Self.withLab { lab, nodes, _ in try droppedStreamsLeaveNoPod(lab, node: nodes[0]) } }
     @Test func everyWayOfEnding() throws { try Self.withLab { lab, nodes, _ in try everyWayOfEndingLeavesNoPod(lab, nodes: nodes) } }
+    @Test func slowStatus() throws { try Self.withLab { lab, nodes, _ in try usedBeforeTheStatusSaysRunning(lab, node: nodes[0]) } }
     @Test func sshDisabled() throws { try Self.withLab { lab, nodes, _ in try sshDisabledIsSaidClearly(lab, node: nodes[1]) } }
+
+    /// A kubelet whose relist is slow (`pleg-lag=20s`: a started container shows in the pod's
+    /// status 20 s after it started; a real kubelet's generic PLEG relists every second): jump's
+    /// exec and its relay probe go as soon as the kubelet serves them, so all three ways finish
+    /// long before the status could say Running; `kubectl debug`, which waits for it, cannot.
+    func usedBeforeTheStatusSaysRunning(_ lab: Lab, node: String) throws {
+        #expect(try LifecycleTests.lab(["fault", "--dir", lab.dir, "set", "pleg-lag=20s"]).status == 0)
+        defer { _ = try? LifecycleTests.lab(["fault", "--dir", lab.dir, "clear"]) }
+        let ip = try lab.internalIP(node)
+        func timed(_ body: () throws -> ProcessResult) rethrows -> (ProcessResult, Double) {
+            let started = Date()
+            let result = try body()
+            return (result, Date().timeIntervalSince(started))
+        }
+        let (shell, shellTook) = try timed { try lab.jump(["--shell", node, "--", "echo", "early"]) }
+        #expect(shell.status == 0 && shell.stdout == "early\n", "\(shell)")
+        #expect(shellTook < 10, "jump --shell waited for the status: \(shellTook) s")
+        let (ssh, sshTook) = try timed { try lab.sshJump(node, ["ip", "-4", "-o", "addr", "show", "eth0"]) }
+        #expect(ssh.status == 0 && ssh.stdout.contains("inet \(ip)/"), "\(ssh)")
+        #expect(sshTook < 10, "jump NODE waited for the status: \(sshTook) s")
+        #expect(try lab.waitNoManagedPods(timeout: 30) == "")
+        let (proxied, proxiedTook) = try timed { try lab.ssh(node, "ip -4 -o addr show eth0") }
+        #expect(proxied.status == 0 && proxied.stdout.contains("inet \(ip)/"), "\(proxied)")
+        #expect(proxiedTook < 10, "jump --stdio waited for the status: \(proxiedTook) s")
+        #expect(try lab.waitNoManagedPods(timeout: 30) == "")
+    }
 
     func proxyCommandReachesEachNodeByNameAndIP(_ lab: Lab, nodes: [String]) throws {
         for node in nodes {

@@ -1,0 +1,82 @@
+@testable import AKSNet
+import KubeClient
+import KubeModel
+import Synchronization
+import Testing
+
+/// waitStarted against the in-memory cluster: the attempt wins while the status still says
+/// Pending, the watch's failure or Running ends the attempts, and "not yet" is only an upgrade
+/// refused the way a starting pod's kubelet refuses it.
+@Suite struct EarlyStartTests {
+    static let options = HelperSessionTests.options
+
+    func session(_ faults: Set<FakeKubeAPI.Fault>) throws -> (FakeKubeAPI, HelperSession) {
+        let api = FakeKubeAPI([HelperSessionTests.helperNamespace], faults: faults)
+        let session = HelperSession(client: api, options: Self.options)
+        _ = try session.createPod(HelperSessionTests.helperPod("h1"))
+        return (api, session)
+    }
+
+    @Test func theAttemptWinsWhileTheStatusStillSaysPending() throws {
+        let (api, session) = try session([.neverRuns])
+        var tries = 0
+        let value = try session.waitStarted(namespace: HelperLabels.namespace, pod: "h1", container: HelperNames.nodeContainer,
+                                            timeout: 10) { () -> String? in
+            tries += 1
+            return tries < 3 ? nil : "streamed"
+        }
+        #expect(value == "streamed" && tries == 3)
+        #expect(api.object(.pods(HelperLabels.namespace, "h1"))?["status"]?["phase"]?.stringValue != "Running")
+    }
+
+    @Test func runningFirstHandsBackToTheUsualPath() throws {
+        let (_, session) = try session([])
+        let tries = Atomic<Int>(0)
+        let value: Int? = try session.waitStarted(namespace: HelperLabels.namespace, pod: "h1", container: HelperNames.nodeContainer,
+                                                  timeout: 10) {
+            tries.add(1, ordering: .relaxed)
+            return nil
+        }
+        #expect(value == nil && tries.load(ordering: .relaxed) >= 1)
+    }
+
+    @Test func aPodThatWillNotStartEndsTheAttempts() throws {
+        let (_, session) = try session([.imagePullFails])
+        let error = try #require(throws: SessionError.self) {
+            let _: Int? = try session.waitStarted(namespace: HelperLabels.namespace, pod: "h1", container: HelperNames.nodeContainer,
+                                                  timeout: 10) { nil }
+        }
+        guard case .helperFailed(_, _, let reason, _, _) = error else { Issue.record("\(error)"); return }
+        #expect(reason == "ErrImagePull")
+    }
+
+    @Test func aPodThatNeverStartsTimesOutAsBefore() throws {
+        let (_, session) = try session([.neverRuns])
+        let error = try #require(throws: SessionError.self) {
+            let _: Int? = try session.waitStarted(namespace: HelperLabels.namespace, pod: "h1", container: HelperNames.nodeContainer,
+                                                  timeout: 0.3) { nil }
+        }
+        guard case .helperFailed(_, _, let reason, _, _) = error else { Issue.record("\(error)"); return }
+        #expect(reason == "Timeout")
+    }
+
+    @Test func backOffGrowsToAQuarterSecond() {
+        #expect(HelperSession.earlyPause(after: 1) == 0.02)
+        #expect(HelperSession.earlyPause(after: 2) == 0.04)
+        #expect(HelperSession.earlyPause(after: 4) == 0.16)
+        #expect(HelperSession.earlyPause(after: 5) == 0.25 && HelperSession.earlyPause(after: 1000) == 0.25)
+        #expect(HelperSession.earlyWindow == 15)
+    }
+
+    @Test(arguments: [
+        (400, true), (404, true), (500, true), (401, false), (403, false), (429, false), (503, false),
+    ])
+    func notYetIsARefusedUpgradeOfAStartingPod(code: Int, notYet: Bool) {
+        #expect(KubeError.fromResponse(code: code, body: Array("container not found (\"shell\")".utf8), server: "s").isUpgradeNotYet == notYet)
+    }
+
+    @Test func errorsAfterTheUpgradeAreNeverNotYet() {
+        #expect(!KubeError(kind: .server, message: "command terminated", server: "s").isUpgradeNotYet)
+        #expect(!KubeError(kind: .streamClosed, message: "lost", server: "s").isUpgradeNotYet)
+    }
+}
