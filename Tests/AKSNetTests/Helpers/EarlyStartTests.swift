@@ -61,10 +61,13 @@ import Testing
     }
 
     @Test func backOffGrowsToAQuarterSecond() {
-        #expect(HelperSession.earlyPause(after: 1) == 0.02)
-        #expect(HelperSession.earlyPause(after: 2) == 0.04)
-        #expect(HelperSession.earlyPause(after: 4) == 0.16)
-        #expect(HelperSession.earlyPause(after: 5) == 0.25 && HelperSession.earlyPause(after: 1000) == 0.25)
+        #expect(HelperSession.earlyPause(after: 1) == 0.025 && HelperSession.earlyPause(after: 10) == 0.025)
+        #expect(HelperSession.earlyPause(after: 11) == 0.05 && HelperSession.earlyPause(after: 13) == 0.2)
+        #expect(HelperSession.earlyPause(after: 14) == 0.25 && HelperSession.earlyPause(after: 1000) == 0.25)
+        // Over a two-second start: under twenty requests.
+        var spent = 0.0, attempts = 0
+        while spent < 2 { attempts += 1; spent += HelperSession.earlyPause(after: attempts) }
+        #expect(attempts < 20, "\(attempts)")
         #expect(HelperSession.earlyWindow == 15)
     }
 
