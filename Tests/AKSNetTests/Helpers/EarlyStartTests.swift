@@ -40,24 +40,17 @@ import Testing
         #expect(value == nil && tries.load(ordering: .relaxed) >= 1)
     }
 
-    @Test func aPodThatWillNotStartEndsTheAttempts() throws {
-        let (_, session) = try session([.imagePullFails])
+    /// A pod that will not start (a pull failure) or never starts (time-out) ends the attempts
+    /// with the reason the usual wait gives.
+    @Test(arguments: [(FakeKubeAPI.Fault.imagePullFails, 10.0, "ErrImagePull"), (.neverRuns, 0.3, "Timeout")])
+    func aPodThatWillNotStartEndsTheAttempts(fault: FakeKubeAPI.Fault, timeout: Double, reason: String) throws {
+        let (_, session) = try session([fault])
         let error = try #require(throws: SessionError.self) {
             let _: Int? = try session.waitStarted(namespace: HelperLabels.namespace, pod: "h1", container: HelperNames.nodeContainer,
-                                                  timeout: 10) { nil }
+                                                  timeout: timeout) { nil }
         }
-        guard case .helperFailed(_, _, let reason, _, _) = error else { Issue.record("\(error)"); return }
-        #expect(reason == "ErrImagePull")
-    }
-
-    @Test func aPodThatNeverStartsTimesOutAsBefore() throws {
-        let (_, session) = try session([.neverRuns])
-        let error = try #require(throws: SessionError.self) {
-            let _: Int? = try session.waitStarted(namespace: HelperLabels.namespace, pod: "h1", container: HelperNames.nodeContainer,
-                                                  timeout: 0.3) { nil }
-        }
-        guard case .helperFailed(_, _, let reason, _, _) = error else { Issue.record("\(error)"); return }
-        #expect(reason == "Timeout")
+        guard case .helperFailed(_, _, let said, _, _) = error else { Issue.record("\(error)"); return }
+        #expect(said == reason)
     }
 
     @Test func backOffGrowsToAQuarterSecond() {
