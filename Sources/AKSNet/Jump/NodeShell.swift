@@ -39,24 +39,23 @@ public struct NodeShell {
                                   command: node.isWindows ? JumpPods.windowsShellCommand(command: command)
                                       : JumpPods.shellCommand(profile: profile, command: command),
                                   stdin: io.stdinFD != nil, tty: tty)
+        func exec() -> Result<Int32, KubeError> {
+            do { return .success(try client.exec(request, io: shellIO)) } catch { return .failure(error) }
+        }
         // The exec as soon as the container runs (a kubelet reports Running a relist later); a
         // refused upgrade before then is "not yet", and the command has not run.
-        func exec() -> Result<Int32, KubeError>? {
-            do { return .success(try client.exec(request, io: shellIO)) } catch where error.isUpgradeNotYet { return nil } catch {
-                return .failure(error)
-            }
-        }
-        var result: Result<Int32, KubeError>
+        let early: Result<Int32, KubeError>?
         do {
-            if let early = try session.waitStarted(namespace: HelperLabels.namespace, pod: name, container: "shell",
-                                                   timeout: options.startTimeout, attempt: exec) {
-                result = early
-            } else {
-                do { result = .success(try client.exec(request, io: shellIO)) } catch { result = .failure(error) }
+            early = try session.waitStarted(namespace: HelperLabels.namespace, pod: name, container: "shell",
+                                            timeout: options.startTimeout) {
+                let tried = exec()
+                if case .failure(let error) = tried, error.isUpgradeNotYet { return nil }
+                return tried
             }
         } catch {
             throw JumpError.session(error)
         }
+        let result = early ?? exec()
         if StopSignal.isSet { throw JumpError.session(.interrupted(StopSignal.received)) }
         switch result {
         case .success(let code): return code

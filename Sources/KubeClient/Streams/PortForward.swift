@@ -33,17 +33,25 @@ public final class PortForwardStream: @unchecked Sendable {
             guard let messages = try ws.receive() else {
                 throw KubeError(kind: .streamClosed, message: "port-forward to port \(port) closed before it was ready", server: server)
             }
-            for message in messages {
-                guard case .binary(let payload) = message else { continue }
-                for event in try decode(payload) {
-                    switch event {
-                    case .ready: ready = true
-                    case .data(_, let bytes): early.append(bytes)
-                    case .error(_, let text): remoteError = text
-                    }
+            if try absorb(messages, onData: { early.append($0) }) { ready = true }
+        }
+    }
+
+    /// Decodes `messages`: data to `onData`, an error channel's text into `remoteError`; true
+    /// when a channel's preamble (ready) was among them.
+    private func absorb(_ messages: [WebSocketMessage], onData: ([UInt8]) throws(KubeError) -> Void) throws(KubeError) -> Bool {
+        var ready = false
+        for message in messages {
+            guard case .binary(let payload) = message else { continue }
+            for event in try decode(payload) {
+                switch event {
+                case .ready: ready = true
+                case .data(_, let bytes): try onData(bytes)
+                case .error(_, let text): remoteError = text
                 }
             }
         }
+        return ready
     }
 
     /// What the pod's side did first, before anything was sent.
@@ -59,16 +67,7 @@ public final class PortForwardStream: @unchecked Sendable {
                 if ws.closeFrameReceived { return .closed }
                 throw KubeError(kind: .streamClosed, message: "lost connection to pod \(target): the port-forward stream to port \(port) was cut before any byte, without a WebSocket close frame", server: server)
             }
-            for message in messages {
-                guard case .binary(let payload) = message else { continue }
-                for event in try decode(payload) {
-                    switch event {
-                    case .data(_, let bytes): early.append(bytes)
-                    case .error(_, let text): remoteError = text
-                    case .ready: break
-                    }
-                }
-            }
+            _ = try absorb(messages, onData: { early.append($0) })
             if let remoteError { throw KubeError(kind: .server, message: remoteError, server: server) }
             if !early.isEmpty || !messages.isEmpty { continue }
             guard waited < timeoutMs else { return .silent }
@@ -107,16 +106,7 @@ public final class PortForwardStream: @unchecked Sendable {
                 }
                 break
             }
-            for message in messages {
-                guard case .binary(let payload) = message else { continue }
-                for event in try decode(payload) {
-                    switch event {
-                    case .data(_, let bytes): try write(writeFD, bytes)
-                    case .error(_, let text): remoteError = text
-                    case .ready: break
-                    }
-                }
-            }
+            _ = try absorb(messages, onData: { bytes throws(KubeError) in try write(writeFD, bytes) })
             if let remoteError { throw KubeError(kind: .server, message: remoteError, server: server) }
             if !messages.isEmpty { continue }
             var fds = [pollfd(fd: ws.fileDescriptor, events: Int16(POLLIN), revents: 0)]
