@@ -3,8 +3,11 @@ import Foundation
 /// One sshd per node, on port 22 inside the node's network namespace, as on an AKS node
 /// (what `jump` reaches). Everything lives in DIR/ssh: the user key (`id_ed25519`), a
 /// `known_hosts` with each node's host key under its name and its InternalIP, and per node
-/// (`nodes/<node>/`) the host key, a lab-written `sshd_config`, the PID file and the log.
-/// /etc/ssh and ~/.ssh are never read for keys nor written.
+/// (`nodes/<node>/`) the host key, a lab-written `sshd_config`, the PID file, the log and the
+/// node user's home (`home/`, from /etc/skel, as useradd makes azureuser's on an AKS node).
+/// /etc/ssh and ~/.ssh are never read for keys nor written, and a session on a node never runs
+/// this machine's dotfiles (a pyenv or conda init in root's ~/.bashrc, or one that prints and
+/// would break scp): sshd gives it HOME=the node's home.
 struct NodeSSH {
     static let sshd = "/usr/sbin/sshd"
     /// sshd refuses to start without its privilege separation directory (made by the init system).
@@ -24,6 +27,8 @@ struct NodeSSH {
     func config(_ node: String) -> String { nodeDirectory(node) + "/sshd_config" }
     func pidFile(_ node: String) -> String { nodeDirectory(node) + "/sshd.pid" }
     func hostKey(_ node: String) -> String { nodeDirectory(node) + "/ssh_host_ed25519_key" }
+    func home(_ node: String) -> String { nodeDirectory(node) + "/home" }
+    static let skeleton = "/etc/skel"
 
     /// Keys, known_hosts and configs for `nodes` (fresh on every `up`).
     func prepare(nodes: [Host]) throws {
@@ -37,6 +42,7 @@ struct NodeSSH {
             try FileManager.default.createDirectory(atPath: nodeDirectory(node.name), withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
             try Self.keygen(hostKey(node.name), comment: node.name)
+            try makeHome(node.name)
             let hostPublic = try String(contentsOfFile: hostKey(node.name) + ".pub", encoding: .utf8).split(separator: " ")
             guard hostPublic.count >= 2 else { throw LabError("unreadable host key \(hostKey(node.name)).pub") }
             let names = [node.name] + node.addresses
@@ -58,6 +64,8 @@ struct NodeSSH {
         PasswordAuthentication no
         KbdInteractiveAuthentication no
         UsePAM no
+        # The node's home, not this machine's: sessions read their dotfiles from $HOME.
+        SetEnv "HOME=\(home(node))"
         # The lab directory may sit under /tmp, which StrictModes refuses.
         StrictModes no
         PrintMotd no
@@ -65,6 +73,15 @@ struct NodeSSH {
         Subsystem sftp internal-sftp
 
         """
+    }
+
+    /// The node user's home: a copy of /etc/skel (none when the machine has no skeleton).
+    func makeHome(_ node: String) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: home(node), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for entry in (try? fm.contentsOfDirectory(atPath: Self.skeleton)) ?? [] {
+            try fm.copyItem(atPath: Self.skeleton + "/" + entry, toPath: home(node) + "/" + entry)
+        }
     }
 
     /// Starts each node's sshd (in the foreground, `-D`, so its PID is ours) and waits until

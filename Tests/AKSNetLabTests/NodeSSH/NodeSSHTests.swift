@@ -57,6 +57,12 @@ struct NodeSSHTests {
             #expect(byIP.status == 0 && byIP.stdout.contains("inet \(node.ip)/"), "\(node): \(byIP)")
             let byName = try ssh(node.ip, alias: node.name, "true")
             #expect(byName.status == 0, "\(node): \(byName)")
+            // The session's home is the node's (a copy of /etc/skel), never this machine's.
+            let home = try ssh(node.ip, #"printf '%s\n' "$HOME"; ls -A ~"#)
+            let homeLines = home.stdout.split(separator: "\n").map(String.init)
+            #expect(home.status == 0 && homeLines.first == "\(dir)/ssh/nodes/\(node.name)/home", "\(node): \(home)")
+            let skeleton = (try? FileManager.default.contentsOfDirectory(atPath: "/etc/skel")) ?? []
+            #expect(Set(homeLines.dropFirst()) == Set(skeleton), "\(node): \(home)")
         }
         // Host keys differ per node: node 1's name does not vouch for node 2.
         let crossed = try ssh(nodes[1].ip, alias: nodes[0].name, "true")
