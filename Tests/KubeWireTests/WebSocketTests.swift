@@ -44,6 +44,21 @@ struct WebSocketTests {
         #expect(try decoder.push(mediumFrame + largeFrame) == [.binary(medium), .binary(large)])
     }
 
+    /// Masking eight bytes at a time gives what the RFC's byte-by-byte rule gives, for every
+    /// tail length and header size (the payload starts at offsets 6, 8 and 14: never aligned),
+    /// and a server's decoder takes the frames back.
+    @Test(arguments: [0, 1, 3, 7, 8, 9, 15, 16, 17, 125, 126, 127, 1001, 65535, 65536, 65539])
+    func maskingIsTheRFCsXOR(length: Int) throws {
+        let payload = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let frame = WebSocketFrame(opcode: .binary, payload: payload).encoded(maskKey: Self.maskKey)
+        let header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10
+        #expect(Array(frame[header..<header + 4]) == Self.maskKey)
+        let body = Array(frame[(header + 4)...])
+        #expect(body == payload.enumerated().map { $0.element ^ Self.maskKey[$0.offset % 4] })
+        var decoder = WebSocketDecoder(maxFrameSize: 1 << 20, maxMessageSize: 1 << 20, expectMasked: true)
+        #expect(try decoder.push(frame) == [.binary(payload)])
+    }
+
     @Test func rfcAcceptValue() {
         #expect(WebSocketHandshake.acceptValue(forKey: "dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
     }

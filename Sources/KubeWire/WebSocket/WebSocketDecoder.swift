@@ -85,30 +85,8 @@ public struct WebSocketDecoder: Sendable {
         return WebSocketFrame(fin: fin, opcode: opcode, payload: payload)
     }
 
-    /// XORs with the repeated 4-byte key, eight bytes at a time (the key repeats every 4 bytes,
-    /// so an 8-byte word is the key twice), then the tail byte by byte.
     static func unmask(_ payload: inout [UInt8], key: (UInt8, UInt8, UInt8, UInt8)) {
-        let keyBytes = [key.0, key.1, key.2, key.3]
-        payload.withUnsafeMutableBytes { raw in
-            let count = raw.count
-            guard count > 0, let base = raw.baseAddress else { return }
-            var word: UInt64 = 0
-            withUnsafeMutableBytes(of: &word) { w in
-                for i in 0..<8 { w[i] = keyBytes[i & 3] }
-            }
-            let words = count / 8
-            var i = 0
-            while i < words {
-                let pointer = base + i * 8
-                pointer.storeBytes(of: pointer.loadUnaligned(as: UInt64.self) ^ word, as: UInt64.self)
-                i += 1
-            }
-            var j = words * 8
-            while j < count {
-                raw[j] ^= keyBytes[j & 3]
-                j += 1
-            }
-        }
+        payload.withUnsafeMutableBytes { WebSocketMask.apply($0, key: key) }
     }
 
     private mutating func assemble(_ frame: WebSocketFrame) throws(WebSocketError) -> WebSocketMessage? {

@@ -35,22 +35,11 @@ public struct WebSocketFrame: Sendable, Equatable {
         }
         if let maskKey, maskKey.count == 4 {
             out += maskKey
-            // Over raw buffers: a per-byte append through `enumerated()` kept a debug build's
-            // uploads (scp through jump --stdio) near 6 MB/s, all of it in generic metadata lookups.
             let start = out.count
             out.append(contentsOf: payload)
-            let key = (maskKey[0], maskKey[1], maskKey[2], maskKey[3])
-            out.withUnsafeMutableBufferPointer { buffer in
-                var i = 0
-                while i < length {
-                    switch i & 3 {
-                    case 0: buffer[start + i] ^= key.0
-                    case 1: buffer[start + i] ^= key.1
-                    case 2: buffer[start + i] ^= key.2
-                    default: buffer[start + i] ^= key.3
-                    }
-                    i += 1
-                }
+            out.withUnsafeMutableBytes { raw in
+                WebSocketMask.apply(UnsafeMutableRawBufferPointer(rebasing: raw[start...]),
+                                    key: (maskKey[0], maskKey[1], maskKey[2], maskKey[3]))
             }
         } else {
             out += payload
