@@ -117,6 +117,52 @@ import Testing
         }
     }
 
+    /// A kubelet whose relist is slow (`pleg-lag=20s`: a started container shows in the pod's
+    /// status 20 s later; a real kubelet's generic PLEG relists every second): sniff captures as
+    /// soon as the kubelet runs its container (an exec of `true` is upgraded), in both modes,
+    /// long before the status could say Running.
+    @Test(arguments: ["ephemeral", "node"])
+    func capturesBeforeTheStatusSaysRunning(mode: String) throws {
+        try Self.withLab { setup in
+            let lab = setup.lab
+            #expect(try LifecycleTests.lab(["fault", "--dir", lab.dir, "set", "pleg-lag=20s"]).status == 0)
+            let file = lab.dir + "/early-\(mode).pcap"
+            let started = Date()
+            let sniff = try lab.sniffInBackground(["a", "--mode", mode, "-f", "icmp", "-o", file, "--count", "2"])
+            #expect(sniff.waitFor("capturing", inErrors: true, timeout: 30), "\(mode): \(sniff.errors)")
+            let took = Date().timeIntervalSince(started)
+            #expect(took < 10, "\(mode): sniff waited for the status: \(took) s")
+            #expect(try lab.ping(from: "a", to: setup.ipB, count: 2).status == 0)
+            let code = sniff.wait(timeout: 20)
+            #expect(code == 0, "\(mode): exit \(String(describing: code)) \(sniff.errors)")
+            #expect(try Self.tshark(file, "icmp").stdout.contains("Echo (ping) request"), "\(mode)")
+            #expect(try lab.managedPods().isEmpty, "\(mode) left helpers")
+        }
+    }
+
+    /// `--duration` is capture time: with every API answer 1.5 s late, the capture's own stream
+    /// comes up after more than the 1 s asked for, and the run still captures for a second and
+    /// reports tcpdump's counts. It used to call the duration reached before tcpdump listened:
+    /// no "capturing" line, no counts, and a file of whatever the late stream brought (or,
+    /// under the throttling storm, nothing, with exit 0).
+    @Test func durationCountsFromTheCaptureNotFromTheRequest() throws {
+        try Self.withLab { setup in
+            let lab = setup.lab
+            let pinger = try Background(Self.plugin, ["exec"] + lab.kc + ["a", "--", "ping", "-c", "600", "-i", "0.1", setup.ipB])
+            defer { _ = pinger.stop() }
+            #expect(pinger.waitFor("bytes from", timeout: 20), "\(pinger.errors)")
+            #expect(try LifecycleTests.lab(["fault", "--dir", lab.dir, "set", "api-latency=1500ms"]).status == 0)
+            let file = lab.dir + "/late.pcap"
+            let run = try lab.sniff(["a", "--mode", "node", "-f", "icmp", "--duration", "1s", "-o", file], timeout: 120)
+            _ = try LifecycleTests.lab(["fault", "--dir", lab.dir, "clear"])
+            #expect(run.status == 0 && run.stderr.contains("--duration 1s reached"), "\(run)")
+            #expect(run.stderr.contains("sniff: capturing pod/default/a") && run.stderr.contains("packets captured"), "\(run.stderr)")
+            let packets = try Self.tshark(file, "icmp").stdout.split(separator: "\n").count
+            #expect(packets >= 4, "\(packets) packets in a second of 10 pings a second each way: \(run.stderr)")
+            #expect(try lab.managedPods().isEmpty)
+        }
+    }
+
     /// Pods a and b and b's node in one pcapng: three named interfaces, packets from each, in time order.
     @Test func threeTargetsMergeIntoOnePcapng() throws {
         try Self.withLab { setup in

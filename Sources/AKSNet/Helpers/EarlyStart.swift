@@ -28,14 +28,14 @@ extension HelperSession {
         attempts <= 10 ? 0.025 : min(0.25, 0.025 * Double(1 << min(attempts - 10, 8)))
     }
 
-    public func waitStarted<T>(namespace: String, pod: String, container: String, timeout: Double,
+    public func waitStarted<T>(namespace: String, pod: String, container: String, ephemeral: Bool = false, timeout: Double,
                                attempt: () -> T?) throws(SessionError) -> T? {
         let state = EarlyState()
         defer { state.stopped.store(true, ordering: .relaxed) }
         BackgroundThread.start { [self] in
             let result: Result<Void, SessionError>
             do throws(SessionError) {
-                try self.waitRunning(namespace: namespace, pod: pod, container: container, ephemeral: false, timeout: timeout,
+                try self.waitRunning(namespace: namespace, pod: pod, container: container, ephemeral: ephemeral, timeout: timeout,
                                      stop: { state.stopped.load(ordering: .relaxed) })
                 result = .success(())
             } catch {
@@ -60,6 +60,33 @@ extension HelperSession {
             // Sleep in short steps: the watch's verdict (a failure, Running) ends the pause.
             let until = Monotonic.now + Self.earlyPause(after: attempts)
             while Monotonic.now < until, state.verdict.withLock({ $0 }) == nil, !StopSignal.isSet { usleep(5_000) }
+        }
+    }
+}
+
+extension HelperSession {
+    /// Returns once `container` runs: when an exec of `true` in it is upgraded (the kubelet runs
+    /// it; its exit code does not matter), or the watch says Running, whichever is first. For
+    /// helpers whose first real exec must not be repeated (a capture, a collector): this probe
+    /// can be. An exec refused for another reason than "not yet" (a 403 for pods/exec, a 429)
+    /// leaves it to the watch alone, so every error stays the one the caller reports.
+    public func waitServing(namespace: String, pod: String, container: String, ephemeral: Bool,
+                            timeout: Double) throws(SessionError) {
+        let probe = ExecRequest(namespace: namespace, pod: pod, container: container, command: ["true"])
+        let served = try waitStarted(namespace: namespace, pod: pod, container: container, ephemeral: ephemeral,
+                                     timeout: timeout) { () -> Bool? in
+            var io = ExecIO()
+            io.stdoutSink = { _ in true }
+            io.stderrSink = { _ in true }
+            do throws(KubeError) {
+                _ = try client.exec(probe, io: io)
+                return true
+            } catch {
+                return error.isUpgradeNotYet ? nil : false
+            }
+        }
+        if served == false {
+            try waitRunning(namespace: namespace, pod: pod, container: container, ephemeral: ephemeral, timeout: timeout)
         }
     }
 }

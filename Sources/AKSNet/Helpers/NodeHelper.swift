@@ -6,7 +6,8 @@ import KubeModel
 extension HelperSession {
     /// A running node helper on `node`: one an earlier `--keep` run of the same `command` left
     /// there, Running with this session's image (adopted: this session deletes it unless kept
-    /// again), else a new one, created in `aksnet-system` and waited Running for `timeout` seconds.
+    /// again), else a new one, created in `aksnet-system` and used once its container runs (`waitServing`:
+    /// the kubelet upgrades an exec, or the status says Running), within `timeout` seconds.
     /// `command` is the helper's `aksnet.io/command` label and name part (nil: the session's own).
     public func acquireNodeHelper(on node: String, command: String? = nil, timeout: Double,
                                   log: (String) -> Void = { _ in }) throws(SessionError) -> ExecTarget {
@@ -23,7 +24,7 @@ extension HelperSession {
         let name = HelperNames.nodeHelperPod(command: podOptions.command, node: node, session: podOptions.session)
         _ = try createPod(DebugPods.nodeHelper(name: name, node: node, options: podOptions))
         log(say + "waiting for helper \(namespace)/\(name)")
-        try waitRunning(namespace: namespace, pod: name, container: HelperNames.nodeContainer, ephemeral: false, timeout: timeout)
+        try waitServing(namespace: namespace, pod: name, container: HelperNames.nodeContainer, ephemeral: false, timeout: timeout)
         return ExecTarget(namespace: namespace, pod: name, container: HelperNames.nodeContainer)
     }
 

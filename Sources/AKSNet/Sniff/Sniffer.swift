@@ -98,7 +98,7 @@ public final class Sniffer {
                 do {
                     try session.addEphemeralContainer(namespace: namespace, pod: name, spec)
                     log("sniff: \(plan.target.interfaceName): waiting for ephemeral container \(containerName)")
-                    try session.waitRunning(namespace: namespace, pod: name, container: containerName, ephemeral: true,
+                    try session.waitServing(namespace: namespace, pod: name, container: containerName, ephemeral: true,
                                             timeout: options.startTimeout)
                     session.holdEphemeral(namespace: namespace, pod: name, container: containerName)
                 } catch { throw SniffError.session(error) }
@@ -194,7 +194,7 @@ public final class Sniffer {
 
     // MARK: capture
 
-    enum Outcome { case finished, limit(String), signal(Int32), readerClosed, badStream(String) }
+    enum Outcome { case finished, limit(String), signal(Int32), readerClosed, badStream(String), notStarted(String) }
 
     func capture(_ workers: [CaptureWorker], into sink: any CaptureSink) -> Outcome {
         let group = DispatchGroup()
@@ -205,11 +205,13 @@ public final class Sniffer {
         var status = StatusLine(isTerminal: StandardStreams.isTerminal(2))
         let names = workers.map(\.plan.target.interfaceName)
         var outcome = Outcome.finished
-        var announced = false
+        // --duration is capture time: it runs from when every target captures, not from when the
+        // streams were asked for (a throttled API can hold an upgrade for seconds of Retry-After).
+        var capturingSince: Double?
         while group.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
             let now = Monotonic.now
-            if !announced, workers.allSatisfy(\.isListening) {
-                announced = true
+            if capturingSince == nil, workers.allSatisfy(\.isListening) {
+                capturingSince = now
                 let transports = Set(workers.compactMap(\.usedTransport?.rawValue)).sorted().joined(separator: ", ")
                 log("sniff: capturing \(names.joined(separator: ", ")) over \(transports) (Ctrl-C to stop)")
             }
@@ -218,7 +220,16 @@ public final class Sniffer {
             // One target failing (tcpdump refused to start, a stream cut) ends the whole capture.
             if workers.contains(where: { $0.failure != nil }) { break }
             if let stop = sink.stopReason { outcome = Self.outcome(stop, workers); break }
-            if let duration = options.duration, now - started >= duration { outcome = .limit("--duration \(Durations.shortAge(duration))"); break }
+            if let duration = options.duration, let since = capturingSince, now - since >= duration {
+                outcome = .limit("--duration \(Durations.shortAge(duration))")
+                break
+            }
+            // Backstop for a target that neither captures nor fails: stopping it is no success.
+            if capturingSince == nil, now - started >= options.startTimeout {
+                let waiting = workers.filter { !$0.isListening }.map(\.plan.target.interfaceName).joined(separator: ", ")
+                outcome = .notStarted("\(waiting): tcpdump did not start capturing within \(Durations.shortAge(options.startTimeout))")
+                break
+            }
             if !options.quiet { status.update(StatusLine.render(names: names, counters: sink.counters, elapsed: now - started), now: now) }
         }
         status.end()
@@ -252,7 +263,7 @@ public final class Sniffer {
         case .limit(let what): log("sniff: stopped: \(what) reached")
         case .signal(let number): log("sniff: stopped by \(StopSignal.name(number))")
         case .readerClosed: log("sniff: stopped: the output was closed by its reader")
-        case .badStream(let message): throw SniffError.capture(message)
+        case .badStream(let message), .notStarted(let message): throw SniffError.capture(message)
         }
         var failures: [String] = []
         for worker in workers {

@@ -85,6 +85,20 @@ import Testing
         #expect(try lab.managedPods().isEmpty)
     }
 
+    /// With a slow relist (`pleg-lag=20s`), each node's collector runs as soon as the kubelet
+    /// runs the helper, not 20 s later when the status says Running.
+    @Test func collectsBeforeTheStatusSaysRunning() throws {
+        let lab = try InspectLab(["--nodes", "2"])
+        defer { lab.down() }
+        #expect(try lab.lab(["fault", "--dir", lab.dir, "set", "pleg-lag=20s"]).status == 0)
+        let started = Date()
+        let run = try lab.inspect(["-o", "json"])
+        let took = Date().timeIntervalSince(started)
+        #expect(run.status == 0 && run.stderr.contains("inspect: 2/2 nodes, 0 failed"), "\(run)")
+        #expect(took < 15, "inspect waited for the status: \(took) s")
+        #expect(try lab.waitNoManagedPods().isEmpty, "no pod left")
+    }
+
     @Test func anInterruptedRunDeletesItsHelpers() throws {
         let lab = try InspectLab(["--nodes", "2"])
         defer { lab.down() }

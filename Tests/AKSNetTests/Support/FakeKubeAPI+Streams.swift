@@ -80,12 +80,13 @@ extension FakeKubeAPI {
     }
 
     func exec(_ request: ExecRequest, io: ExecIO) throws(KubeError) -> Int32 {
-        let reply = store.state.withLock { state in
+        let (reply, refusal) = store.state.withLock { state in
             state.calls.append(Call(verb: request.kind.rawValue, path: ResourcePath.pods(request.namespace, request.pod).path,
                                     cleanup: isCleanup))
             state.execs.append(request)
-            return state.execReply
+            return (state.execReply, Self.refusal(state.objects[Self.key(.pods(request.namespace, request.pod))], request))
         }
+        if let refusal { throw refusal }
         if request.kind == .attach, let fd = io.stdinFD {
             holdUntilClosed(fd, io: io)
             endEphemeral(request)
@@ -94,6 +95,23 @@ extension FakeKubeAPI {
         let (code, stdout) = reply(request)
         if !stdout.isEmpty { _ = io.stdoutSink?(Array(stdout.utf8)) }
         return code
+    }
+
+    /// A kubelet's answer before the upgrade: the pod must exist and the container run. A
+    /// container the fake started (or failed to) has a status entry; one still starting (a
+    /// created pod still Pending, an ephemeral container just added) has none yet. Pods a test
+    /// stored without statuses count as running.
+    static func refusal(_ pod: JSONValue?, _ request: ExecRequest) -> KubeError? {
+        guard let pod else { return notFound(.pods(request.namespace, request.pod)) }
+        let status = pod["status"] ?? .null
+        let entries = ["containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"]
+            .flatMap { status[$0]?.arrayValue ?? [] }
+        let notFound = error(500, .server, "InternalError", "container not found (\"\(request.container)\")")
+        if let entry = entries.first(where: { $0["name"]?.stringValue == request.container }) {
+            return entry["state"]?["running"] == nil ? notFound : nil
+        }
+        let ephemeral = (pod["spec"]?["ephemeralContainers"]?.arrayValue ?? []).contains { $0["name"]?.stringValue == request.container }
+        return ephemeral || status["phase"]?.stringValue == "Pending" ? notFound : nil
     }
 
     /// An attach's stdin: the container lives until it reads EOF (EphemeralHold's contract).

@@ -67,7 +67,8 @@ import Glibc
         #expect(api.pods(in: HelperLabels.namespace).isEmpty, "every helper deleted")
         let created = api.calls.filter { $0.verb == "create" && $0.path.hasSuffix("/pods") }
         #expect(created.count == 2)
-        let exec = try #require(api.execs.first)
+        // Probes (`true`, until the kubelet runs the helper) come before the collector.
+        let exec = try #require(api.execs.first { $0.command != ["true"] })
         #expect(exec.command.prefix(2) == ["sh", "-c"] && exec.command[2] == CollectorScript.script, "a fixed script, argv after it")
     }
 
