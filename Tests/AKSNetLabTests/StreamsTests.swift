@@ -78,13 +78,12 @@ struct StreamsTests {
     // MARK: refusals before the upgrade (router, no I/O)
 
     func route(_ path: String, user: LabUser = LabUser(name: "admin", groups: ["system:masters"]),
-               protocols: String? = "v5.channel.k8s.io, v4.channel.k8s.io", store: LabStore,
-               sandboxes: SandboxRegistry) -> APIResponse {
+               protocols: String? = "v5.channel.k8s.io, v4.channel.k8s.io", store: LabStore) -> APIResponse {
         var headers = HTTPHeaders([("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Version", "13"),
                                    ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")])
         if let protocols { headers.add(name: "Sec-WebSocket-Protocol", value: protocols) }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
-        return Router(store: store, serverAddress: "127.0.0.1:1", sandboxes: sandboxes).handle(APIRequest(head: head, body: [], user: user))
+        return Router(store: store, serverAddress: "127.0.0.1:1").handle(APIRequest(head: head, body: [], user: user))
     }
 
     @Test func refusalsBeforeTheUpgrade() async throws {
@@ -108,46 +107,81 @@ struct StreamsTests {
             }
         }
         let viewer = LabUser(name: "viewer", groups: [])
-        #expect(status(route("\(base)/p/exec?command=ls&stdout=true", user: viewer, store: store, sandboxes: registry))
+        #expect(status(route("\(base)/p/exec?command=ls&stdout=true", user: viewer, store: store))
             == (403, "pods \"p\" is forbidden: User \"viewer\" cannot get resource \"pods/exec\" in API group \"\" in the namespace \"default\""))
-        #expect(status(route("\(base)/p/attach?stdout=true", user: viewer, store: store, sandboxes: registry)).1
+        #expect(status(route("\(base)/p/attach?stdout=true", user: viewer, store: store)).1
             .contains("cannot get resource \"pods/attach\""))
-        #expect(status(route("\(base)/p/portforward?ports=80", user: viewer, store: store, sandboxes: registry)).1
+        #expect(status(route("\(base)/p/portforward?ports=80", user: viewer, store: store)).1
             .contains("cannot get resource \"pods/portforward\""))
-        #expect(status(route("\(base)/p/exec?command=ls&stdout=true&container=x", store: store, sandboxes: registry))
+        #expect(status(route("\(base)/p/exec?command=ls&stdout=true&container=x", store: store))
             == (400, "container x is not valid for pod p"))
-        #expect(status(route("\(base)/p/exec?command=ls", store: store, sandboxes: registry)).0 == 400)
-        #expect(status(route("\(base)/missing/exec?command=ls&stdout=true", store: store, sandboxes: registry))
+        #expect(status(route("\(base)/p/exec?command=ls", store: store)).0 == 400)
+        #expect(status(route("\(base)/missing/exec?command=ls&stdout=true", store: store))
             == (404, "pods \"missing\" not found"))
-        #expect(status(route("\(base)/p/exec?command=ls&stdout=true", protocols: "v9.channel.k8s.io", store: store,
-                             sandboxes: registry)) == (403, ""))
-        #expect(status(route("\(base)/p/portforward", protocols: "v4.channel.k8s.io", store: store, sandboxes: registry))
+        #expect(status(route("\(base)/p/exec?command=ls&stdout=true", protocols: "v9.channel.k8s.io", store: store)) == (403, ""))
+        #expect(status(route("\(base)/p/portforward", protocols: "v4.channel.k8s.io", store: store))
             == (400, "query parameter \"port\" is required\n"))
-        #expect(status(route("\(base)/p/portforward?ports=80", protocols: "portforward.k8s.io", store: store,
-                             sandboxes: registry)) == (403, ""))
-        if case .stream(let plan) = route("\(base)/p/exec?command=ls&stdout=true", store: store, sandboxes: registry) {
+        #expect(status(route("\(base)/p/portforward?ports=80", protocols: "portforward.k8s.io", store: store)) == (403, ""))
+        if case .stream(let plan) = route("\(base)/p/exec?command=ls&stdout=true", store: store) {
             #expect(plan.subprotocol == "v5.channel.k8s.io" && plan.argv == ["ls"])
         } else {
             Issue.record("exec was not upgraded")
         }
-        if case .stream(let plan) = route("\(base)/p/exec?command=ls&stdout=true", protocols: nil, store: store, sandboxes: registry) {
+        if case .stream(let plan) = route("\(base)/p/exec?command=ls&stdout=true", protocols: nil, store: store) {
             #expect(plan.subprotocol == "")
         } else {
             Issue.record("exec without subprotocol was not upgraded")
         }
-        // No sandbox (the kubelet does not run the pod): its 404, whatever the phase says.
-        #expect(status(route("\(base)/p/exec?command=ls&stdout=true", store: store, sandboxes: SandboxRegistry()))
-            == (404, "pod does not exist"))
-        #expect(status(route("\(base)/p/portforward?ports=80", protocols: "v4.channel.k8s.io", store: store,
-                             sandboxes: SandboxRegistry())) == (404, "pod does not exist"))
-        // The sandbox but no running main process (not started yet, or ended): 500, as the kubelet's plain error.
+        // The API server passes the request to the pod's node whatever its kubelet runs: the
+        // kubelet answers. No sandbox (it does not run the pod): 404, whatever the phase says.
+        if case .stream(let request) = route("\(base)/p/exec?command=ls&stdout=true", store: store) {
+            #expect(request.node == "node-0" && KubeletURL.path(for: request) == "/exec/default/p/main?command=ls&output=1", "\(request)")
+        } else {
+            Issue.record("exec was not passed on")
+        }
+        func kubelet(_ uri: String, _ sandboxes: SandboxRegistry, protocols: String = "v5.channel.k8s.io") -> (Int, String) {
+            let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: HTTPHeaders([
+                ("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Version", "13"),
+                ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Protocol", protocols)]))
+            switch KubeletStreamRoute(node: nil, sandboxes: sandboxes).plan(head) {
+            case .success: return (101, "")
+            case .failure(let refusal): return status(refusal.response)
+            }
+        }
+        #expect(kubelet("/exec/default/p/main?command=ls&output=1", SandboxRegistry()) == (404, "pod does not exist\n"))
+        #expect(kubelet("/portForward/default/p?port=80", SandboxRegistry(), protocols: "v4.channel.k8s.io") == (404, "pod does not exist\n"))
+        #expect(kubelet("/exec/default/p/main?command=ls&output=1", registry).0 == 101)
+        // The sandbox but no running main process (not started yet, or ended): 500, a plain error.
         StreamsEnvironment.shared.sandboxes.setMain(pid: 0, logPath: "")
         defer { StreamsEnvironment.shared.sandboxes.setMain(pid: getpid(), logPath: "") }  // the outer defer ends it
-        #expect(status(route("\(base)/p/exec?command=ls&stdout=true", store: store, sandboxes: registry))
-            == (500, "container not found (\"main\")"))
-        if case .stream = route("\(base)/p/portforward?ports=80", protocols: "v4.channel.k8s.io", store: store, sandboxes: registry) {
-        } else {
-            Issue.record("port-forward needs the sandbox only")
+        #expect(kubelet("/exec/default/p/main?command=ls&output=1", registry) == (500, "container not found (\"main\")\n"))
+        #expect(kubelet("/portForward/default/p?port=80", registry, protocols: "v4.channel.k8s.io").0 == 101,
+                "port-forward needs the sandbox only")
+    }
+
+    /// A container that does not run, end to end: kube-apiserver 1.30+ upgrades a v5 exec itself
+    /// and asks the kubelet after (its stream translator), so the kubelet's refusal comes after
+    /// the 101 as a 500 InternalError Status; a v4 exec is proxied as it is and refused before the
+    /// upgrade. kubectl 1.32 (v5) prints the refusal (no fall back to SPDY); ours too, and its
+    /// early start counts it as "not yet" (EarlyStartTests).
+    @Test(.enabled(if: LabFixture.kubectlPath != nil, "needs kubectl.1.32"))
+    func aContainerThatDoesNotRunIsRefusedAsKubeAPIServerDoes() async throws {
+        try await withPod { fixture, _ in
+            StreamsEnvironment.shared.sandboxes.setMain(pid: 0, logPath: "")
+            defer { StreamsEnvironment.shared.sandboxes.setMain(pid: StreamsEnvironment.shared.podMain, logPath: "") }
+            let refused = #"unable to upgrade connection: container not found ("main")"#
+            let kubectl = try fixture.kubectl(["exec", "p", "--", "true"])
+            #expect(kubectl.status == 1 && kubectl.stderr.contains("Internal error occurred: " + refused), "\(kubectl)")
+            #expect(!kubectl.stderr.contains("Upgrade request required"), "no fall back to SPDY: \(kubectl.stderr)")
+            let ours = try Shell.run(PluginOnLabTests.plugin, ["exec", "--kubeconfig", fixture.kubeconfig, "p", "--", "true"], timeout: 20)
+            #expect(ours.status == 1 && ours.stderr.contains(refused), "\(ours)")
+            // v4: the kubelet's answer before the upgrade, passed on.
+            let v4 = route("/api/v1/namespaces/default/pods/p/exec?command=true&stdout=true", protocols: "v4.channel.k8s.io",
+                           store: fixture.store)
+            guard case .stream(let request) = v4 else { Issue.record("v4 exec not passed on"); return }
+            #expect(!StreamUpgrader.translates(request))
+            #expect(StreamUpgrader.translates(StreamRequest(kind: .exec, subprotocol: "v5.channel.k8s.io", key: "", namespace: "default",
+                                                            pod: "p", node: "node-0")))
         }
     }
 

@@ -65,14 +65,14 @@ extension HelperSession {
 }
 
 extension HelperSession {
-    /// Returns once `container` runs: when an exec of `true` in it is upgraded (the kubelet runs
-    /// it; its exit code does not matter), or the watch says Running, whichever is first. For
+    /// Returns once `container` runs: when an exec of `true` (`probe`) in it reaches the container
+    /// (its exit code does not matter), or the watch says Running, whichever is first. For
     /// helpers whose first real exec must not be repeated (a capture, a collector): this probe
     /// can be. An exec refused for another reason than "not yet" (a 403 for pods/exec, a 429)
     /// leaves it to the watch alone, so every error stays the one the caller reports.
     public func waitServing(namespace: String, pod: String, container: String, ephemeral: Bool,
-                            timeout: Double) throws(SessionError) {
-        let probe = ExecRequest(namespace: namespace, pod: pod, container: container, command: ["true"])
+                            timeout: Double, probe command: [String] = ["true"]) throws(SessionError) {
+        let probe = ExecRequest(namespace: namespace, pod: pod, container: container, command: command)
         let served = try waitStarted(namespace: namespace, pod: pod, container: container, ephemeral: ephemeral,
                                      timeout: timeout) { () -> Bool? in
             var io = ExecIO()
@@ -92,11 +92,16 @@ extension HelperSession {
 }
 
 extension KubeError {
-    /// The server (or the kubelet behind it) refused an exec/attach/port-forward upgrade in a way
-    /// a starting pod does: 404 pod not there yet, 500 container not found, 400 no node yet.
-    /// RBAC and authentication refusals are final.
+    /// The kubelet refused an exec/attach/port-forward of a starting pod: the command has not
+    /// run. Before the upgrade: 404 pod not there yet, 500 container not found, 400 no node yet.
+    /// After it: kube-apiserver 1.30+ upgrades a v5 exec first and asks the kubelet over SPDY,
+    /// then sends the kubelet's refusal as a 500 InternalError Status, "Internal error occurred:
+    /// unable to upgrade connection: container not found (…)". RBAC and authentication
+    /// refusals are final, and so is any other error after the upgrade.
     public var isUpgradeNotYet: Bool {
-        guard let code = httpStatus else { return false }
-        return code == 400 || code == 404 || code == 500
+        if let code = httpStatus { return code == 400 || code == 404 || code == 500 }
+        guard let refused = message.firstRange(of: "unable to upgrade connection: ") else { return false }
+        let said = message[refused.upperBound...]
+        return said.hasPrefix("container not found") || said.hasPrefix("pod does not exist")
     }
 }

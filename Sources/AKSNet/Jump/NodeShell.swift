@@ -39,23 +39,19 @@ public struct NodeShell {
                                   command: node.isWindows ? JumpPods.windowsShellCommand(command: command)
                                       : JumpPods.shellCommand(profile: profile, command: command),
                                   stdin: io.stdinFD != nil, tty: tty)
-        func exec() -> Result<Int32, KubeError> {
-            do { return .success(try client.exec(request, io: shellIO)) } catch { return .failure(error) }
-        }
-        // The exec as soon as the container runs (a kubelet reports Running a relist later); a
-        // refused upgrade before then is "not yet", and the command has not run.
-        let early: Result<Int32, KubeError>?
+        // The exec once the container runs: a probe (`true`) tells, often a relist before the
+        // status says Running. Never the command itself: through kube-apiserver 1.30+ a v5 exec is
+        // upgraded before the kubelet is asked, so a refusal comes after the 101, when stdin may
+        // already have been read into a stream that goes nowhere.
         do {
-            early = try session.waitStarted(namespace: HelperLabels.namespace, pod: name, container: "shell",
-                                            timeout: options.startTimeout) {
-                let tried = exec()
-                if case .failure(let error) = tried, error.isUpgradeNotYet { return nil }
-                return tried
-            }
+            try session.waitServing(namespace: HelperLabels.namespace, pod: name, container: "shell", ephemeral: false,
+                                    timeout: options.startTimeout, probe: node.isWindows ? ["cmd.exe", "/c", "exit 0"] : ["true"])
         } catch {
             throw JumpError.session(error)
         }
-        let result = early ?? exec()
+        if StopSignal.isSet { throw JumpError.session(.interrupted(StopSignal.received)) }
+        let result: Result<Int32, KubeError>
+        do { result = .success(try client.exec(request, io: shellIO)) } catch { result = .failure(error) }
         if StopSignal.isSet { throw JumpError.session(.interrupted(StopSignal.received)) }
         switch result {
         case .success(let code): return code

@@ -25,8 +25,9 @@ struct KubeletStreamRoute {
             switch negotiate(request, allowed: StreamRoute.portForwardProtocols) {
             case .failure(let refusal): return .failure(refusal)
             case .success(let (proto, key)):
-                return .success(StreamPlan(kind: .portForward, subprotocol: proto, key: key, namespace: namespace, pod: pod,
-                                           sandbox: sandbox, ports: ports))
+                let request = StreamRequest(kind: .portForward, subprotocol: proto, key: key, namespace: namespace, pod: pod,
+                                            node: sandbox.nodeName, ports: ports)
+                return .success(StreamPlan(request: request, sandbox: sandbox))
             }
         case .logs:
             return .failure(.badRequest("container logs are not a stream upgrade\n"))
@@ -44,9 +45,10 @@ struct KubeletStreamRoute {
         switch negotiate(request, allowed: StreamRoute.execProtocols) {
         case .failure(let refusal): return .failure(refusal)
         case .success(let (proto, key)):
-            return .success(StreamPlan(kind: kind, subprotocol: proto, key: key, namespace: namespace, pod: pod, sandbox: sandbox,
-                                       argv: argv, stdin: flags.stdin, stdout: flags.stdout, stderr: flags.stderr && !flags.tty,
-                                       tty: flags.tty, containerPID: running.pid, containerName: running.name))
+            let request = StreamRequest(kind: kind, subprotocol: proto, key: key, namespace: namespace, pod: pod, node: sandbox.nodeName,
+                                        argv: argv, stdin: flags.stdin, stdout: flags.stdout, stderr: flags.stderr && !flags.tty,
+                                        tty: flags.tty, containerName: running.name)
+            return .success(StreamPlan(request: request, sandbox: sandbox, containerPID: running.pid))
         }
     }
 

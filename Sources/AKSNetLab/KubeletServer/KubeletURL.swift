@@ -17,7 +17,7 @@ enum KubeletURL {
         var stdin = false, stdout = false, stderr = false, tty = false
     }
 
-    static func path(for plan: StreamPlan) -> String {
+    static func path(for plan: StreamRequest) -> String {
         let flags = Flags(stdin: plan.stdin, stdout: plan.stdout, stderr: plan.stderr, tty: plan.tty)
         switch plan.kind {
         case .exec:

@@ -75,4 +75,16 @@ import Testing
         #expect(!KubeError(kind: .server, message: "command terminated", server: "s").isUpgradeNotYet)
         #expect(!KubeError(kind: .streamClosed, message: "lost", server: "s").isUpgradeNotYet)
     }
+
+    /// kube-apiserver 1.30+ upgrades a v5 exec before it asks the kubelet: the kubelet's refusal
+    /// of a starting pod then comes after the 101, in the Status its stream translator sends.
+    @Test(arguments: [
+        (#"Internal error occurred: unable to upgrade connection: container not found ("shell")"#, true),
+        ("Internal error occurred: unable to upgrade connection: pod does not exist", true),
+        ("Internal error occurred: unable to upgrade connection: Forbidden (user=u, verb=create, resource=nodes, subresource=proxy)", false),
+        (#"Internal error occurred: error executing command in container: failed to exec in container: exec: "true": executable file not found"#, false),
+    ])
+    func aRefusalTranslatedAfterTheUpgradeIsNotYet(message: String, notYet: Bool) {
+        #expect(KubeError(kind: .server, message: message, server: "s").isUpgradeNotYet == notYet)
+    }
 }

@@ -92,7 +92,7 @@ enum APIResponse {
     case watch(WatchPlan)
     case logs(LogPlan)
     /// An exec/attach/port-forward upgrade that passed every check (see `StreamUpgrader`).
-    case stream(StreamPlan)
+    case stream(StreamRequest)
     /// A status with an empty body (a WebSocket subprotocol refusal).
     case empty(HTTPResponseStatus)
 

@@ -81,7 +81,7 @@ public final class LabAPIServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let port = channel.localAddress?.port ?? 0
-                    let router = Router(store: store, serverAddress: "127.0.0.1:\(port)", sandboxes: registry)
+                    let router = Router(store: store, serverAddress: "127.0.0.1:\(port)")
                     let pending = FaultSwitch.Pending()
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     // `Upgrade: websocket` (exec/attach/port-forward) goes through StreamUpgrader.

@@ -7,7 +7,6 @@ struct ResourceHandler {
     let request: APIRequest
     let resource: ResourceType
     let target: ResourcePath
-    var sandboxes = SandboxRegistry()
 
     var verb: String {
         switch request.method {
@@ -33,7 +32,7 @@ struct ResourceHandler {
         guard Authorizer.allows(request.user, attributes, store: store) else { throw Authorizer.forbidden(request.user, attributes) }
         if let sub = target.subresource, resource == .pods, ["exec", "attach", "portforward"].contains(sub) {
             return try StreamRoute.plan(store: store, request: request, namespace: namespace ?? "", name: target.name ?? "",
-                                        subresource: sub, sandboxes: sandboxes)
+                                        subresource: sub)
         }
         if let sub = target.subresource, ["exec", "attach", "portforward", "binding", "eviction", "scale"].contains(sub) {
             throw APIError.badRequest("\(resource.plural)/\(sub) is not implemented in this lab yet")

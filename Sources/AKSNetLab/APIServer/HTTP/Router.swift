@@ -5,8 +5,6 @@ import NIOHTTP1
 struct Router {
     let store: LabStore
     let serverAddress: String
-    /// The lab kubelet's view of running pods, for exec/attach/port-forward.
-    var sandboxes = SandboxRegistry()
 
     func handle(_ request: APIRequest) -> APIResponse {
         do {
@@ -43,7 +41,7 @@ struct Router {
               let resource = ResourceType.find(group: target.group, version: target.version, plural: target.plural) else {
             throw APIError.pathNotFound()
         }
-        return try ResourceHandler(store: store, request: request, resource: resource, target: target, sandboxes: sandboxes).handle()
+        return try ResourceHandler(store: store, request: request, resource: resource, target: target).handle()
     }
 }
 

@@ -3,9 +3,10 @@ import KubeModel
 import KubeWire
 import NIOHTTP1
 
-/// An exec, attach or port-forward request that passed every check before the upgrade:
-/// what the WebSocket session will run once the 101 is sent.
-struct StreamPlan: Sendable {
+/// An exec, attach or port-forward request the API server passed every check on (the caller,
+/// the pod, its node, the container's name, the query, the handshake): what it hands on to the
+/// pod's kubelet, which alone decides whether the pod and container run.
+struct StreamRequest: Sendable {
     enum Kind: String, Sendable { case exec, attach, portForward = "portforward" }
 
     var kind: Kind
@@ -15,20 +16,33 @@ struct StreamPlan: Sendable {
     var key: String
     var namespace: String
     var pod: String
-    var sandbox: PodSandbox
+    /// The pod's `spec.nodeName`: whose kubelet gets the request.
+    var node: String
     /// exec/attach: the command run in the pod's network namespace.
     var argv: [String] = []
     var stdin = false
     var stdout = false
     var stderr = false
     var tty = false
-    /// exec/attach: the container's main process, whose mount namespace (hostPath volumes) the
-    /// command joins; 0 when unknown (then only the pod's network namespace is entered).
-    var containerPID: Int32 = 0
     /// exec/attach: the container asked for (the first one when empty).
     var containerName = ""
     /// portforward: the pod's ports, in the order of the channels.
     var ports: [UInt16] = []
+}
+
+/// The kubelet's side: a request for a pod it runs, with that pod's sandbox. What the WebSocket
+/// session runs once the 101 is sent; the request's fields read through (`plan.argv`).
+@dynamicMemberLookup
+struct StreamPlan: Sendable {
+    typealias Kind = StreamRequest.Kind
+
+    var request: StreamRequest
+    var sandbox: PodSandbox
+    /// exec/attach: the container's main process, whose mount namespace (hostPath volumes) the
+    /// command joins; 0 when unknown (then only the pod's network namespace is entered).
+    var containerPID: Int32 = 0
+
+    subscript<T>(dynamicMember path: KeyPath<StreamRequest, T>) -> T { request[keyPath: path] }
 }
 
 /// Where the lab kubelet's `PodSandboxLookup` is plugged in; settable after the server started.
@@ -44,9 +58,10 @@ public final class SandboxRegistry: @unchecked Sendable {
     }
 }
 
-/// The checks a real API server (and kubelet) make on `pods/exec`, `pods/attach` and
-/// `pods/portforward` before upgrading, in the same order: the pod, the query, the pod's
-/// state, then the WebSocket handshake and its subprotocol. RBAC is checked by the caller.
+/// The checks kube-apiserver makes on `pods/exec`, `pods/attach` and `pods/portforward` before
+/// it passes the upgrade on to the kubelet, in the same order: the pod, the query, the pod's
+/// node, then the WebSocket handshake and its subprotocol. RBAC is checked by the caller. Not
+/// the pod's phase nor its containers' state: the kubelet answers for those (`KubeletStreamRoute`).
 enum StreamRoute {
     /// exec/attach, best first; below v4 (and with no subprotocol) channel 3 carries plain text.
     static let execProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io",
@@ -54,11 +69,10 @@ enum StreamRoute {
     static let spdyTunnelProtocol = "SPDY/3.1+portforward.k8s.io"
     static let portForwardProtocols = ["v4.channel.k8s.io", spdyTunnelProtocol]
 
-    static func plan(store: LabStore, request: APIRequest, namespace: String, name: String, subresource: String,
-                     sandboxes: SandboxRegistry) throws -> APIResponse {
+    static func plan(store: LabStore, request: APIRequest, namespace: String, name: String, subresource: String) throws -> APIResponse {
         guard request.method == .GET || request.method == .POST else { throw APIError.methodNotAllowed() }
         let pod = try store.get(.pods, namespace: namespace, name: name)
-        guard let kind = StreamPlan.Kind(rawValue: subresource) else { throw APIError.pathNotFound() }
+        guard let kind = StreamRequest.Kind(rawValue: subresource) else { throw APIError.pathNotFound() }
 
         if kind == .portForward {
             let raw = request.query["ports"] ?? []
@@ -76,12 +90,12 @@ enum StreamRoute {
                     ports.append(UInt16(port))
                 }
             }
-            let sandbox = try running(pod, sandboxes: sandboxes, container: nil)
+            let node = try node(of: pod)
             switch try negotiate(request, allowed: portForwardProtocols) {
             case .refused(let response): return response
             case .chosen(let proto, let key):
-                return .stream(StreamPlan(kind: kind, subprotocol: proto, key: key, namespace: namespace, pod: name,
-                                          sandbox: sandbox, ports: ports))
+                return .stream(StreamRequest(kind: kind, subprotocol: proto, key: key, namespace: namespace, pod: name,
+                                             node: node, ports: ports))
             }
         }
 
@@ -117,13 +131,13 @@ enum StreamRoute {
         } else {
             argv = []
         }
-        let sandbox = try running(pod, sandboxes: sandboxes, container: containerName)
+        let node = try node(of: pod)
         switch try negotiate(request, allowed: execProtocols) {
         case .refused(let response): return response
         case .chosen(let proto, let key):
-            return .stream(StreamPlan(kind: kind, subprotocol: proto, key: key, namespace: namespace, pod: name, sandbox: sandbox,
-                                      argv: argv, stdin: stdin, stdout: stdout, stderr: stderr, tty: tty,
-                                      containerPID: sandbox.container(containerName)?.pid ?? 0, containerName: containerName))
+            return .stream(StreamRequest(kind: kind, subprotocol: proto, key: key, namespace: namespace, pod: name, node: node,
+                                         argv: argv, stdin: stdin, stdout: stdout, stderr: stderr, tty: tty,
+                                         containerName: containerName))
         }
     }
 
@@ -133,23 +147,15 @@ enum StreamRoute {
         return !["false", "0"].contains(value.lowercased())
     }
 
-    /// The pod's sandbox when its container runs. kube-apiserver checks only that the pod has a
-    /// node (not its phase: a status can lag the runtime by a relist); the kubelet then asks its
+    /// The node whose kubelet serves the stream. kube-apiserver checks only that the pod has one
+    /// (not its phase: a status can lag the runtime by a relist); the kubelet then asks its
     /// runtime and refuses what does not run, and the API server passes its answer on: 404 "pod
-    /// does not exist" for a pod it does not (or no longer) run, 500 "container not found" for a
-    /// container that has not started or has ended (kubectl adds "unable to upgrade connection: ").
-    static func running(_ pod: JSONValue, sandboxes: SandboxRegistry, container: String?) throws -> PodSandbox {
-        let name = container ?? ""
+    /// does not exist", 500 "container not found" (kubectl adds "unable to upgrade connection: ").
+    static func node(of pod: JSONValue) throws -> String {
         guard let node = pod["spec"]?["nodeName"]?.stringValue, !node.isEmpty else {
             throw APIError.badRequest("pod \(pod.name) does not have a host assigned")
         }
-        guard let sandbox = sandboxes.lookup?.sandbox(namespace: pod.metadataNamespace ?? "", name: pod.name) else {
-            throw APIError.make(404, "NotFound", "pod does not exist")
-        }
-        if container != nil, (sandbox.container(name)?.pid ?? 0) <= 0 {
-            throw APIError.make(500, "InternalError", "container not found (\"\(name)\")")
-        }
-        return sandbox
+        return node
     }
 
     enum Negotiation {
