@@ -22,12 +22,14 @@ import Testing
         return out
     }
 
-    /// Waits (10 s at most) until none of the pod's ephemeral containers runs.
-    static func noneRunning(_ lab: LabCluster, pod: String) throws -> [String: String] {
+    /// Waits (10 s at most) until the pod's status lists at least `count` ephemeral containers
+    /// and none of them runs. A kubelet reports a container's start and end at its relist, so
+    /// one that already ended may not be listed yet.
+    static func noneRunning(_ lab: LabCluster, pod: String, count: Int = 0) throws -> [String: String] {
         var states: [String: String] = [:]
         for _ in 0..<100 {
             states = try ephemeralStates(lab, pod: pod)
-            if !states.values.contains("running") { break }
+            if states.count >= count && !states.values.contains("running") { break }
             usleep(100_000)
         }
         return states
@@ -44,7 +46,7 @@ import Testing
         let dir = lab.dir
         var seen = 0
         func check(_ path: String) throws {
-            let states = try Self.noneRunning(lab, pod: "a")
+            let states = try Self.noneRunning(lab, pod: "a", count: seen + 1)
             #expect(states.count == seen + 1, "\(path): one container more: \(states)")
             #expect(!states.values.contains("running") && states.values.allSatisfy { $0 == "terminated" }, "\(path): \(states)")
             seen = states.count

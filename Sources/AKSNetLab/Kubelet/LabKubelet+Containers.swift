@@ -161,7 +161,7 @@ extension LabKubelet {
             container.containerID = "containerd://" + Self.randomHex(64)
             container.startedAt = now
             container.state = .running
-            pod.statusHeldUntil = max(pod.statusHeldUntil, now + statusLag())
+            pod.statusHeldUntil = max(pod.statusHeldUntil, Self.nextRelist(after: now + statusLag(), period: relistPeriod))
             recordEvent(pod, container: container, reason: "Created", message: "Created container \(container.name)")
             recordEvent(pod, container: container, reason: "Started", message: "Started container \(container.name)")
         } catch {

@@ -7,10 +7,11 @@ import KubeModel
 ///
 /// Threading: store callbacks hop onto one serial queue; all pod state lives on it. A timer
 /// on the same queue (every `pollInterval`) reaps processes, tails logs, restarts containers
-/// and enforces deadlines and grace periods. Like a kubelet's PLEG relist (every 1 s there,
-/// 0.2 s here), that tick is also when a started container first shows in the pod's status:
-/// exec and port-forward work from the start (a kubelet asks the runtime), the API says
-/// Running up to one tick later. `sandbox(namespace:name:)` reads a snapshot
+/// and enforces deadlines and grace periods. A started container shows in the pod's status at
+/// the first tick after the next PLEG relist (every second, as a kubelet's generic PLEG): exec
+/// and port-forward work from the start (a kubelet asks the runtime), the API says Running up
+/// to about a second later. An ended container shows at the next tick (simpler than a kubelet,
+/// which also sees ends at its relist). `sandbox(namespace:name:)` reads a snapshot
 /// kept under a lock, so the API server can call it from any thread.
 public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
     public static let defaultImages: Set<String> = LabImages.defaults
@@ -21,6 +22,15 @@ public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
     let registry: LabRegistry
     let nodeRoot: @Sendable (String) -> String
     let pollInterval: TimeInterval = 0.2
+    /// A kubelet's generic PLEG relists the runtime every second: a container that started shows
+    /// in the pod's status at the first relist after its start (then at the next tick here).
+    let relistPeriod: TimeInterval = 1
+
+    /// The first relist at or after `time` (relists at whole multiples of `period`).
+    static func nextRelist(after time: Double, period: Double) -> Double {
+        guard period > 0 else { return time }
+        return (time / period).rounded(.up) * period
+    }
     /// Extra seconds before a started container is reported (the `pleg-lag` fault); read at each start.
     let statusLag: @Sendable () -> Double
 
