@@ -62,9 +62,7 @@ extension HelperSession {
             while Monotonic.now < until, state.verdict.withLock({ $0 }) == nil, !StopSignal.isSet { usleep(5_000) }
         }
     }
-}
 
-extension HelperSession {
     /// Returns once `container` runs: when an exec of `true` (`probe`) in it reaches the container
     /// (its exit code does not matter), or the watch says Running, whichever is first. For
     /// helpers whose first real exec must not be repeated (a capture, a collector): this probe

@@ -58,7 +58,7 @@ extension LabKubelet {
             pod.containers.append(KubeletContainer(spec: spec, ephemeral: false, logPath: "\(logDirectory(pod))/\(name).log"))
         }
         // A real kubelet reports the sandbox (IP, Initialized, ContainerCreating) before the containers
-        // run; that they run shows at its next relist (the tick), not at once.
+        // run; that they run shows at its next relist (`statusHeldUntil`), not at once.
         writeStatus(pod)
         for container in pod.containers { startContainer(pod, container) }
         if let seconds = pod.object["spec"]?["activeDeadlineSeconds"]?.intValue, seconds <= 0 {

@@ -25,12 +25,6 @@ public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
     /// A kubelet's generic PLEG relists the runtime every second: a container that started shows
     /// in the pod's status at the first relist after its start (then at the next tick here).
     let relistPeriod: TimeInterval = 1
-
-    /// The first relist at or after `time` (relists at whole multiples of `period`).
-    static func nextRelist(after time: Double, period: Double) -> Double {
-        guard period > 0 else { return time }
-        return (time / period).rounded(.up) * period
-    }
     /// Extra seconds before a started container is reported (the `pleg-lag` fault); read at each start.
     let statusLag: @Sendable () -> Double
 
@@ -110,6 +104,11 @@ public final class LabKubelet: PodSandboxLookup, @unchecked Sendable {
 
     public func sandbox(namespace: String, name: String) -> PodSandbox? {
         snapshotLock.withLock { snapshots["\(namespace)/\(name)"] }
+    }
+
+    /// The first relist at or after `time` (relists at whole multiples of `period`).
+    static func nextRelist(after time: Double, period: Double) -> Double {
+        (time / period).rounded(.up) * period
     }
 
     func publishSandbox(_ pod: KubeletPod) {

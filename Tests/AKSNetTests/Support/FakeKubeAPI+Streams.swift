@@ -106,7 +106,7 @@ extension FakeKubeAPI {
         let status = pod["status"] ?? .null
         let entries = ["containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"]
             .flatMap { status[$0]?.arrayValue ?? [] }
-        let notFound = error(500, .server, "InternalError", "container not found (\"\(request.container)\")")
+        let notFound = error(500, .server, "InternalError", "container not found (\"\(request.container ?? "")\")")
         if let entry = entries.first(where: { $0["name"]?.stringValue == request.container }) {
             return entry["state"]?["running"] == nil ? notFound : nil
         }
